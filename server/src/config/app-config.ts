@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, validateEnv } from './env.js';
+
+export interface DingTalkConfig {
+  apiBase: string;
+  apiBaseV1: string;
+  appKey: string;
+  appSecret: string;
+  agentId: string;
+  corpId: string;
+  signAlgo: 'sha256' | 'sha1';
+  timeoutMs: number;
+}
+
+/** The typed, validated configuration. Only this folder reads process.env. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Null means the embedded database (PGlite) under dataDir. */
+  databaseUrl: string | null;
+  poolSize: number;
+  dataDir: string;
+  /** Null in embedded mode until the runtime generates or loads one from dataDir. */
+  jwtSecret: string | null;
+  jwtTtlSeconds: number;
+  admin: { phone: string; password: string; isDemoDefault: boolean } | null;
+  orgName: string;
+  logLevel: string;
+  loginThrottle: { limit: number; ttlSeconds: number };
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  microappDir: string;
+  dingtalk: DingTalkConfig | null;
+}
+
+/** Demo sign-in used only on the embedded database when no ADMIN_* is given. */
+export const DEMO_ADMIN = { phone: '13800000000', password: 'lianxin2026' } as const;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..', '..');
+
+export function loadConfig(raw: Record<string, string | undefined> = process.env): AppConfig {
+  const env = validateEnv(raw);
+  const databaseUrl = env.DATABASE_URL ?? null;
+  if (databaseUrl && !env.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when DATABASE_URL is set (at least 32 characters)');
+  }
+  let admin: AppConfig['admin'] = null;
+  if (env.ADMIN_PHONE && env.ADMIN_PASSWORD) admin = { phone: env.ADMIN_PHONE, password: env.ADMIN_PASSWORD, isDemoDefault: false };
+  else if (!databaseUrl) admin = { ...DEMO_ADMIN, isDemoDefault: true };
+  const dingtalk: DingTalkConfig | null = env.DINGTALK_APP_KEY
+    ? {
+        apiBase: stripSlash(env.DINGTALK_API_BASE ?? 'https://oapi.dingtalk.com'),
+        apiBaseV1: stripSlash(env.DINGTALK_API_BASE_V1 ?? 'https://api.dingtalk.com'),
+        appKey: env.DINGTALK_APP_KEY,
+        appSecret: env.DINGTALK_APP_SECRET!,
+        agentId: env.DINGTALK_AGENT_ID!,
+        corpId: env.DINGTALK_CORP_ID!,
+        signAlgo: env.DINGTALK_JSAPI_SIGN_ALGO ?? 'sha256',
+        timeoutMs: env.DINGTALK_TIMEOUT_MS ?? 10_000,
+      }
+    : null;
+  const defaultMicroapp = resolve(repoRoot, 'microapp', 'dist');
+  return {
+    env: (env.NODE_ENV as AppConfig['env']) ?? 'development',
+    port: env.PORT ?? 3000,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl,
+    poolSize: databaseUrl ? (env.DATABASE_POOL_SIZE ?? 10) : 1,
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    jwtSecret: env.JWT_SECRET ?? null,
+    jwtTtlSeconds: env.JWT_TTL_SECONDS ?? 12 * 3600,
+    admin,
+    orgName: env.ORG_NAME ?? '示范县',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    loginThrottle: { limit: env.LOGIN_THROTTLE_LIMIT ?? 10, ttlSeconds: env.LOGIN_THROTTLE_TTL_SECONDS ?? 60 },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 15_000,
+    microappDir: env.MICROAPP_DIR ? resolve(env.MICROAPP_DIR) : defaultMicroapp,
+    dingtalk,
+  };
+}
+
+export function microappBuilt(config: AppConfig): boolean {
+  return existsSync(resolve(config.microappDir, 'index.html'));
+}
+
+const stripSlash = (u: string) => u.replace(/\/+$/, '');
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,61 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable the server reads. README.md's configuration table mirrors this class. */
+export class Env {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+  @IsOptional() @IsString() DATA_DIR?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(30 * 86400) JWT_TTL_SECONDS?: number;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^1\d{10}$/, { message: 'ADMIN_PHONE must be an 11-digit mainland mobile number' })
+  ADMIN_PHONE?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() @MaxLength(100) ORG_NAME?: string;
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) LOGIN_THROTTLE_LIMIT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) LOGIN_THROTTLE_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(100 * 1024 * 1024) BODY_LIMIT_BYTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS?: number;
+  @IsOptional() @IsString() MICROAPP_DIR?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) DINGTALK_API_BASE?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) DINGTALK_API_BASE_V1?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() DINGTALK_APP_KEY?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() DINGTALK_APP_SECRET?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() DINGTALK_AGENT_ID?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() DINGTALK_CORP_ID?: string;
+  @IsOptional() @IsIn(['sha256', 'sha1']) DINGTALK_JSAPI_SIGN_ALGO?: 'sha256' | 'sha1';
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) DINGTALK_TIMEOUT_MS?: number;
+}
+
+/** Validates the environment; throws one line naming every bad variable. */
+export function validateEnv(raw: Record<string, string | undefined>): Env {
+  const env = plainToInstance(Env, raw, { excludeExtraneousValues: false });
+  const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    const parts = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)));
+    throw new ConfigError(`Invalid configuration: ${parts.join('; ')}`);
+  }
+  const dingKeys = ['DINGTALK_APP_KEY', 'DINGTALK_APP_SECRET', 'DINGTALK_AGENT_ID', 'DINGTALK_CORP_ID'] as const;
+  const setKeys = dingKeys.filter((k) => env[k]);
+  if (setKeys.length > 0 && setKeys.length < dingKeys.length) {
+    throw new ConfigError(`Invalid configuration: DingTalk needs all of ${dingKeys.join(', ')}; missing ${dingKeys.filter((k) => !env[k]).join(', ')}`);
+  }
+  if ((env.ADMIN_PHONE && !env.ADMIN_PASSWORD) || (!env.ADMIN_PHONE && env.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: ADMIN_PHONE and ADMIN_PASSWORD go together');
+  }
+  return env;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,43 @@
+/** Stable error codes carried in every problem+json answer (`code`). Switch on these, never on text. */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  BadRequestBody: 'BAD_REQUEST_BODY',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  NotFound: 'NOT_FOUND',
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  Unauthenticated: 'AUTH_UNAUTHENTICATED',
+  Forbidden: 'AUTH_FORBIDDEN',
+  TooManyRequests: 'TOO_MANY_REQUESTS',
+  Conflict: 'CONFLICT',
+  Internal: 'INTERNAL_ERROR',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  AuthInvalidCredentials: 'AUTH_INVALID_CREDENTIALS',
+  AuthMemberDisabled: 'AUTH_MEMBER_DISABLED',
+  AuthTokenInvalid: 'AUTH_TOKEN_INVALID',
+  AuthDingTalkCodeInvalid: 'AUTH_DINGTALK_CODE_INVALID',
+  AuthDingTalkUserUnknown: 'AUTH_DINGTALK_USER_UNKNOWN',
+  AuthDingTalkUserInactive: 'AUTH_DINGTALK_USER_INACTIVE',
+  DingTalkNotConfigured: 'DINGTALK_NOT_CONFIGURED',
+  DingTalkUpstreamError: 'DINGTALK_UPSTREAM_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** One field at fault in a VALIDATION_FAILED answer. `path` is dotted (`items.0.name`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as every error answer of the API carries them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  traceId?: string;
+  errors?: FieldError[];
+}
+
+export const problemType = (code: ErrorCode): string => `urn:lianxin:problem:${code.toLowerCase().replace(/_/g, '-')}`;

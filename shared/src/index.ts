@@ -1,0 +1,6 @@
+export * from './api-paths.js';
+export * from './common/errors.js';
+export * from './common/paging.js';
+export * from './org/org.js';
+export * from './identity/identity.js';
+export * from './events/events.js';
