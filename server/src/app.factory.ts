@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { requestId } from './common/logging.js';
-import { ProblemFilter, toProblem } from './common/problem.filter.js';
+import { ProblemFilter } from './common/problem.filter.js';
 import { serveMicroapp } from './common/static-site.js';
 import { validationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
@@ -45,13 +45,6 @@ export async function createApp(config: AppConfig): Promise<CreatedApp> {
     fastify.addHook('onResponse', async (req, reply) => {
       metrics.http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
-    // Errors Fastify raises before a route runs (bad JSON, body too large, wrong content type).
-    fastify.setErrorHandler((err, req, reply) => {
-      const { problem, cause } = toProblem(err, req.id);
-      if (cause) req.log.error({ err: cause }, 'request failed');
-      void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
-    });
-
     const doc = new DocumentBuilder()
       .setTitle('连心 Lianxin API')
       .setDescription('县域政务协同：通知、DING、考勤、审批与审计')
