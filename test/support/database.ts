@@ -12,11 +12,11 @@ export interface TestDatabase {
 export { serverUrl };
 
 /** A fresh database for one test file: cloned from the migrated template on a server, or a new PGlite data dir. */
-export async function freshDatabase(label: string, opts: { template?: boolean } = {}): Promise<TestDatabase> {
+export async function freshDatabase(label: string, opts: { template?: boolean; embedded?: boolean } = {}): Promise<TestDatabase> {
   const admin = serverUrl();
-  if (!admin) {
+  if (!admin || opts.embedded) {
     const dir = await mkdtemp(join(tmpdir(), `lx-${label}-`));
-    return { env: { DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+    return { env: { DATA_DIR: dir, DATABASE_URL: '' }, drop: () => rm(dir, { recursive: true, force: true }) };
   }
   const name = `lx_t_${label.replace(/\W/g, '_').slice(0, 30)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
   await adminQuery(admin, `CREATE DATABASE ${name}${opts.template === false ? '' : ` TEMPLATE ${TEMPLATE_DB}`}`);

@@ -19,13 +19,18 @@ export interface TestContext {
 
 /**
  * Boots the whole app (Fastify, every module) on a fresh database for this test file, and closes
- * it afterwards. `env` overrides configuration (DingTalk base URLs, limits, …).
+ * it afterwards. `env` overrides configuration (DingTalk base URLs, limits, …); `embedded` forces
+ * PGlite even when DATABASE_URL is set, so both database paths stay tested in every run.
  */
-export function useTestApp(label: string, env: Record<string, string> | (() => Record<string, string>) = {}): TestContext {
+export function useTestApp(
+  label: string,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  opts: { embedded?: boolean } = {},
+): TestContext {
   let db: TestDatabase;
   const ctx = { env: {} as Record<string, string> } as TestContext;
   beforeAll(async () => {
-    db = await freshDatabase(label);
+    db = await freshDatabase(label, { embedded: opts.embedded });
     ctx.env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
