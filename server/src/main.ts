@@ -34,14 +34,17 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: finishing in-flight requests, then stopping`, 'Main');
+    process.stdout.write(`  收到 ${signal}：处理完进行中的请求后停止 (${signal} received: finishing in-flight requests)\n`);
     const force = setTimeout(() => {
       process.stderr.write(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting\n`);
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
     close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('  连心 Lianxin 已停止\n');
+        process.exit(0);
+      },
       (err) => {
         process.stderr.write(`shutdown failed: ${(err as Error).stack}\n`);
         process.exit(1);

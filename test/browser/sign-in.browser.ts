@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ADMIN, ORG_NAME, REPO_ROOT, type RunningServer, startServer } from './support/server';
+
+const ARTIFACTS = join(REPO_ROOT, 'test/browser/artifacts');
+const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+describe('sign-in in a phone browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let memberName: string;
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    for (const built of ['server/dist/main.js', 'microapp/dist/index.html']) {
+      if (!existsSync(join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startServer();
+
+    // The name the server gave the seeded administrator, to look for on the pages.
+    const session = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(session.status).toBe(200);
+    memberName = ((await session.json()) as { member: { name: string } }).member.name;
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      userAgent: IPHONE_UA,
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('sends a visitor to sign-in and shows the organisation', async () => {
+    await page.goto(`${server.baseUrl}/`);
+    await page.waitForURL('**/sign-in');
+    await expect(page.getByRole('heading', { name: '连心' }).isVisible()).resolves.toBe(true);
+    await page.getByText(ORG_NAME).first().waitFor();
+    await expect(page.title()).resolves.toContain('登录');
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in.png') });
+  });
+
+  it('explains a wrong password and stays on sign-in', async () => {
+    await page.getByLabel('手机号').fill(ADMIN.phone);
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.van-toast').getByText('手机号或密码错误').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.locator('.van-toast').waitFor({ state: 'hidden' });
+  });
+
+  it('validates the form before calling the server', async () => {
+    await page.getByLabel('手机号').fill('123');
+    await page.getByLabel('密码').fill('');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('请输入 11 位手机号').waitFor();
+    await page.getByText('请输入密码').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+  });
+
+  it('signs in and shows the workbench with its apps and a live connection', async () => {
+    await page.getByLabel('手机号').fill(ADMIN.phone);
+    await page.getByLabel('密码').fill(ADMIN.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    for (const tile of ['通知', '打卡', '审批', '通讯录']) {
+      await page.locator('.van-grid-item').getByText(tile, { exact: true }).waitFor();
+    }
+    await page.getByText(memberName).first().waitFor();
+    await page.getByText(ORG_NAME).first().waitFor();
+    await page.locator('.live.is-open').waitFor({ timeout: 15_000 });
+    await expect(page.title()).resolves.toContain('工作台');
+    await page.screenshot({ path: join(ARTIFACTS, 'workbench.png') });
+  });
+
+  it('opens a workbench app that is not built yet', async () => {
+    await page.locator('.van-grid-item').getByText('审批', { exact: true }).click();
+    await page.waitForURL('**/approvals');
+    await page.getByText('即将上线').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'coming-soon.png') });
+    await page.getByRole('button', { name: '返回工作台' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+  });
+
+  it('shows the profile on 我的', async () => {
+    await page.locator('.van-tabbar-item').getByText('我的').click();
+    await page.waitForURL('**/me');
+    await page.getByText(ADMIN.phone).waitFor();
+    await page.getByText(memberName).first().waitFor();
+    await page.getByText('管理员').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'me.png'), fullPage: true });
+  });
+
+  it('keeps the session across a reload and signs out after confirming', async () => {
+    await page.reload();
+    await page.getByText(ADMIN.phone).waitFor();
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.locator('.van-dialog').getByRole('button', { name: '退出' }).click();
+    await page.waitForURL('**/sign-in');
+    await page.goto(`${server.baseUrl}/me`);
+    await page.waitForURL((url) => url.pathname === '/sign-in' && url.searchParams.get('redirect') === '/me');
+  });
+
+  it('never downloads the DingTalk SDK in a plain browser', () => {
+    expect(requested.some((path) => path.startsWith('/assets/'))).toBe(true);
+    expect(requested.filter((path) => path.includes('dingtalk'))).toEqual([]);
+  });
+
+  it('inside DingTalk, loads the SDK and falls back to the password form when DingTalk is not set up', async () => {
+    const dingtalk = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      userAgent: `${IPHONE_UA} AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000 Channel/201200 language/zh-Hans-CN`,
+      locale: 'zh-CN',
+    });
+    try {
+      const inside = await dingtalk.newPage();
+      const sdk = inside.waitForRequest((request) => /\/assets\/dingtalk[^/]*\.js$/.test(new URL(request.url()).pathname));
+      await inside.goto(`${server.baseUrl}/`);
+      await sdk;
+      await inside.locator('.van-toast').getByText('尚未开通钉钉登录').waitFor();
+      await inside.getByLabel('手机号').waitFor();
+      expect(new URL(inside.url()).pathname).toBe('/sign-in');
+    } finally {
+      await dingtalk.close();
+    }
+  });
+});
