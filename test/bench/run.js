@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: starts the built server on a fresh database of DATABASE_URL, runs each scenario
+ * and prints it beside its baseline measured in the same run (raw SQL or a bare endpoint), with the ratio.
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench [-- scenario…] [--seconds N] [--clients N]
+ */
+import { startServer } from './server.js';
+import me from './scenarios/me.js';
+
+const SCENARIOS = { me };
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const chosen = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const names = chosen.length ? chosen : Object.keys(SCENARIOS);
+const unknown = names.filter((n) => !SCENARIOS[n]);
+if (unknown.length) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  process.exit(2);
+}
+if (!process.env.DATABASE_URL) {
+  console.error('npm run bench needs DATABASE_URL (a PostgreSQL server where it may create a database)');
+  process.exit(2);
+}
+
+const env = await startServer(process.env.DATABASE_URL);
+const rows = [];
+try {
+  for (const name of names) {
+    rows.push(...(await SCENARIOS[name]({ ...env, clients: opt('clients', 32), seconds: opt('seconds', 5) })));
+  }
+} finally {
+  await env.stop();
+}
+
+const fmt = (r) => (r.rps !== undefined ? `${r.rps.toFixed(0)} req/s (p95 ${r.p95.toFixed(1)} ms${r.failed ? `, ${r.failed} failed` : ''})` : r.text);
+console.log('\nscenario | ours | baseline | ratio | target');
+console.log('---|---|---|---|---');
+for (const r of rows) {
+  const ratio = r.ratio ?? r.ours.rps / r.base.rps;
+  console.log(`${r.scenario} | ${fmt(r.ours)} | ${r.baseLabel}: ${fmt(r.base)} | ${ratio.toFixed(2)} | ${r.target}`);
+}

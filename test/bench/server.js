@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ADMIN = { phone: '13900000001', password: 'Bench-pass-2026' };
+
+/** The built server as a separate process on a fresh database, signed in as the admin. */
+export async function startServer(adminUrl) {
+  const name = `lx_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const child = spawn(process.execPath, [resolve(root, 'server/dist/main.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789-abcdefghijklmnop', ADMIN_PHONE: ADMIN.phone, ADMIN_PASSWORD: ADMIN.password },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const appUrl = await new Promise((ok, fail) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /已启动: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) ok(m[1]);
+    });
+    child.on('exit', (code) => fail(new Error(`server exited with ${code}: ${out}`)));
+  });
+  const login = await (await fetch(`${appUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json();
+  return {
+    app: { url: appUrl },
+    databaseUrl,
+    token: login.accessToken,
+    memberId: login.member.id,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
