@@ -91,23 +91,23 @@ export class DingTalkClient {
   /** Calls an OAPI method with the access token in the query string and a JSON body. */
   async oapi(path: string, payload: Record<string, unknown>): Promise<OapiBody> {
     let refreshed = false;
-    for (let attempt = 0; ; attempt++) {
+    let busy = 0;
+    for (;;) {
       const token = await this.accessToken();
       const body = await this.request(`${this.cfg.apiBase}${path}?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: payload }, path);
       const errcode = Number(body.errcode ?? 0);
       if (errcode === 0) return body;
-      const sub = body.sub_code !== undefined ? Number(body.sub_code) : NaN;
-      if (!refreshed && (TOKEN_ERRCODES.has(errcode) || (errcode === 88 && TOKEN_ERRCODES.has(sub)))) {
+      if (!refreshed && isTokenError(body)) {
         this.logger.warn(`access token refused (errcode ${errcode}${body.sub_code ? '/' + body.sub_code : ''}); refreshing once`);
         this.invalidateToken(token);
         refreshed = true;
         continue;
       }
-      if (RETRY_ERRCODES.has(errcode) && attempt < BUSY_RETRIES) {
-        await sleep(200 * 2 ** attempt);
+      if (RETRY_ERRCODES.has(errcode) && busy < BUSY_RETRIES) {
+        await sleep(200 * 2 ** busy++);
         continue;
       }
-      throw new DingTalkApiError(errcode, String(body.sub_msg ?? body.errmsg ?? ''), body.sub_code ? String(body.sub_code) : undefined, path);
+      throw apiError(body, path);
     }
   }
 
@@ -120,12 +120,19 @@ export class DingTalkClient {
   private async fetchToken(): Promise<string> {
     const cfg = this.cfg;
     const q = new URLSearchParams({ appkey: cfg.appKey, appsecret: cfg.appSecret });
-    const body = await this.request(`${cfg.apiBase}/gettoken?${q}`, { method: 'GET' }, '/gettoken');
-    if (Number(body.errcode ?? 0) !== 0 || typeof body.access_token !== 'string') {
-      throw new DingTalkApiError(Number(body.errcode ?? -1), String(body.errmsg ?? 'no access_token'), undefined, '/gettoken');
+    for (let busy = 0; ; busy++) {
+      const body = await this.request(`${cfg.apiBase}/gettoken?${q}`, { method: 'GET' }, '/gettoken');
+      const errcode = Number(body.errcode ?? 0);
+      if (errcode === 0 && typeof body.access_token === 'string') {
+        this.token = { value: body.access_token, expiresAt: Date.now() + ttlMs(body.expires_in) };
+        return body.access_token;
+      }
+      if (RETRY_ERRCODES.has(errcode) && busy < BUSY_RETRIES) {
+        await sleep(200 * 2 ** busy);
+        continue;
+      }
+      throw apiError(body.errcode === undefined ? { ...body, errcode: -1, errmsg: 'no access_token' } : body, '/gettoken');
     }
-    this.token = { value: body.access_token, expiresAt: Date.now() + ttlMs(body.expires_in) };
-    return body.access_token;
   }
 
   private invalidateToken(value: string): void {
@@ -140,7 +147,9 @@ export class DingTalkClient {
   }
 
   private async fetchTicket(): Promise<string> {
-    for (let refreshed = false; ; refreshed = true) {
+    let refreshed = false;
+    let busy = 0;
+    for (;;) {
       const token = await this.accessToken();
       const body = await this.request(`${this.cfg.apiBase}/get_jsapi_ticket?access_token=${encodeURIComponent(token)}`, { method: 'GET' }, '/get_jsapi_ticket');
       const errcode = Number(body.errcode ?? 0);
@@ -148,12 +157,16 @@ export class DingTalkClient {
         this.ticket = { value: body.ticket, expiresAt: Date.now() + ttlMs(body.expires_in) };
         return body.ticket;
       }
-      const sub = Number(body.sub_code ?? NaN);
-      if (!refreshed && (TOKEN_ERRCODES.has(errcode) || (errcode === 88 && TOKEN_ERRCODES.has(sub)))) {
+      if (!refreshed && isTokenError(body)) {
         this.invalidateToken(token);
+        refreshed = true;
         continue;
       }
-      throw new DingTalkApiError(errcode, String(body.sub_msg ?? body.errmsg ?? 'no ticket'), body.sub_code ? String(body.sub_code) : undefined, '/get_jsapi_ticket');
+      if (RETRY_ERRCODES.has(errcode) && busy < BUSY_RETRIES) {
+        await sleep(200 * 2 ** busy++);
+        continue;
+      }
+      throw apiError(body, '/get_jsapi_ticket');
     }
   }
 
@@ -176,6 +189,16 @@ export class DingTalkClient {
       throw new DingTalkApiError(`HTTP_${res.status}`, text.slice(0, 200), undefined, path);
     }
   }
+}
+
+function isTokenError(body: OapiBody): boolean {
+  const errcode = Number(body.errcode ?? 0);
+  const sub = body.sub_code !== undefined ? Number(body.sub_code) : NaN;
+  return TOKEN_ERRCODES.has(errcode) || (errcode === 88 && TOKEN_ERRCODES.has(sub));
+}
+
+function apiError(body: OapiBody, path: string): DingTalkApiError {
+  return new DingTalkApiError(Number(body.errcode ?? -1), String(body.sub_msg ?? body.errmsg ?? ''), body.sub_code !== undefined ? String(body.sub_code) : undefined, path);
 }
 
 const ttlMs = (expiresIn: unknown) => Math.max(60_000, Number(expiresIn ?? 7200) * 1000 - EARLY_REFRESH_MS);

@@ -3,10 +3,21 @@ import { ErrorCode, MemberStatus, type ClientConfigView, type JsapiConfigView, t
 import argon2 from 'argon2';
 import { DomainError } from '../common/domain-error.js';
 import { DingTalkClient } from '../dingtalk/dingtalk.client.js';
-import { DingTalkApiError, ERRCODE_AUTH_CODE_INVALID } from '../dingtalk/dingtalk.errors.js';
+import { DingTalkApiError, ERRCODE_AUTH_CODE_INVALID, ERRCODE_USER_NOT_FOUND } from '../dingtalk/dingtalk.errors.js';
 import { MembersService } from '../org/members.service.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { TokenService } from './token.service.js';
+
+/** What an administrator should do about the DingTalk errors a misconfigured app produces. */
+const UPSTREAM_HINTS: Record<number, string> = {
+  60020: '服务器出口 IP 不在钉钉应用的白名单中，请管理员在钉钉开发者后台添加',
+  60011: '钉钉应用缺少该接口权限，请管理员在开发者后台开通通讯录读权限',
+  40096: '钉钉应用的 AppKey 或 AppSecret 配置错误，请管理员检查 DINGTALK_APP_KEY / DINGTALK_APP_SECRET',
+  40089: '钉钉应用的 CorpId 或密钥配置错误，请管理员检查配置',
+  90002: '钉钉接口调用过于频繁，请稍后重试',
+  90018: '钉钉接口调用过于频繁，请稍后重试',
+  45009: '钉钉接口调用次数超过限制，请稍后重试',
+};
 
 /** Sign-in by password or DingTalk 免登, and what the client needs before it. */
 @Injectable()
@@ -79,7 +90,12 @@ export class AuthService {
     if (Number(err.errcode) === ERRCODE_AUTH_CODE_INVALID) {
       return new DomainError(ErrorCode.AuthDingTalkCodeInvalid, '钉钉免登授权码无效、已过期或已使用，请重新打开应用');
     }
+    if (err.path === '/topapi/v2/user/get' && ERRCODE_USER_NOT_FOUND.has(Number(err.errcode))) {
+      return new DomainError(ErrorCode.AuthDingTalkUserInactive, '钉钉通讯录中找不到该账号（可能已离职），请联系管理员');
+    }
+    // DingTalk's own message can name our server's address (IP whitelist): it goes to the log, not the client.
     this.logger.error({ errcode: err.errcode, subCode: err.subCode, path: err.path, errmsg: err.errmsg }, 'DingTalk call failed');
-    return new DomainError(ErrorCode.DingTalkUpstreamError, `钉钉接口返回错误（${err.errcode}${err.subCode ? '/' + err.subCode : ''}：${err.errmsg}），请稍后重试或联系管理员`);
+    const hint = UPSTREAM_HINTS[Number(err.subCode ?? NaN)] ?? UPSTREAM_HINTS[Number(err.errcode)] ?? '请稍后重试；持续出现请联系管理员查看服务器日志';
+    return new DomainError(ErrorCode.DingTalkUpstreamError, `钉钉接口返回错误（错误码 ${err.errcode}${err.subCode ? '/' + err.subCode : ''}）：${hint}`);
   }
 }
