@@ -9,6 +9,12 @@ const ARTIFACTS = join(REPO_ROOT, 'test/browser/artifacts');
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
+/** Nothing may be wider than the 375 px phone screen. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(375);
+}
+
 describe('sign-in in a phone browser', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -16,6 +22,7 @@ describe('sign-in in a phone browser', () => {
   let page: Page;
   let memberName: string;
   const requested: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     for (const built of ['server/dist/main.js', 'microapp/dist/index.html']) {
@@ -57,6 +64,7 @@ describe('sign-in in a phone browser', () => {
     });
     page = await context.newPage();
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {
@@ -71,6 +79,7 @@ describe('sign-in in a phone browser', () => {
     await expect(page.getByRole('heading', { name: '连心' }).isVisible()).resolves.toBe(true);
     await page.getByText(ORG_NAME).first().waitFor();
     await expect(page.title()).resolves.toContain('登录');
+    await expectNoSidewaysScroll(page);
     await page.screenshot({ path: join(ARTIFACTS, 'sign-in.png') });
   });
 
@@ -104,6 +113,7 @@ describe('sign-in in a phone browser', () => {
     await page.getByText(ORG_NAME).first().waitFor();
     await page.locator('.live.is-open').waitFor({ timeout: 15_000 });
     await expect(page.title()).resolves.toContain('工作台');
+    await expectNoSidewaysScroll(page);
     await page.screenshot({ path: join(ARTIFACTS, 'workbench.png') });
   });
 
@@ -111,6 +121,7 @@ describe('sign-in in a phone browser', () => {
     await page.locator('.van-grid-item').getByText('审批', { exact: true }).click();
     await page.waitForURL('**/approvals');
     await page.getByText('即将上线').first().waitFor();
+    await expectNoSidewaysScroll(page);
     await page.screenshot({ path: join(ARTIFACTS, 'coming-soon.png') });
     await page.getByRole('button', { name: '返回工作台' }).click();
     await page.waitForURL((url) => url.pathname === '/');
@@ -122,6 +133,7 @@ describe('sign-in in a phone browser', () => {
     await page.getByText(ADMIN.phone).waitFor();
     await page.getByText(memberName).first().waitFor();
     await page.getByText('管理员').first().waitFor();
+    await expectNoSidewaysScroll(page);
     await page.screenshot({ path: join(ARTIFACTS, 'me.png'), fullPage: true });
   });
 
@@ -141,24 +153,57 @@ describe('sign-in in a phone browser', () => {
   });
 
   it('inside DingTalk, loads the SDK and falls back to the password form when DingTalk is not set up', async () => {
-    const dingtalk = await browser.newContext({
+    const inside = await browser.newContext({
       viewport: { width: 375, height: 812 },
       deviceScaleFactor: 2,
       isMobile: true,
       hasTouch: true,
-      userAgent: `${IPHONE_UA} AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000 Channel/201200 language/zh-Hans-CN`,
+      userAgent: `${IPHONE_UA} AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000`,
       locale: 'zh-CN',
     });
     try {
-      const inside = await dingtalk.newPage();
-      const sdk = inside.waitForRequest((request) => /\/assets\/dingtalk[^/]*\.js$/.test(new URL(request.url()).pathname));
-      await inside.goto(`${server.baseUrl}/`);
+      const dingtalkPage = await inside.newPage();
+      dingtalkPage.on('pageerror', (error) => pageErrors.push(`[DingTalk] ${error.message}`));
+      const sdk = dingtalkPage.waitForRequest((request) => /\/assets\/dingtalk[^/]*\.js$/.test(new URL(request.url()).pathname));
+      await dingtalkPage.goto(`${server.baseUrl}/`);
       await sdk;
-      await inside.locator('.van-toast').getByText('尚未开通钉钉登录').waitFor();
-      await inside.getByLabel('手机号').waitFor();
-      expect(new URL(inside.url()).pathname).toBe('/sign-in');
+      await dingtalkPage.getByRole('status').getByText('尚未开通钉钉登录').waitFor();
+      await dingtalkPage.getByLabel('手机号').waitFor();
+      expect(new URL(dingtalkPage.url()).pathname).toBe('/sign-in');
     } finally {
-      await dingtalk.close();
+      await inside.close();
     }
+  });
+
+  it('is ready to sign in within 3 s on a throttled 3G profile (400 kbps, 300 ms RTT)', async () => {
+    const slow = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, userAgent: IPHONE_UA });
+    try {
+      const cold = await slow.newPage();
+      const cdp = await slow.newCDPSession(cold);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 300,
+        downloadThroughput: 400_000 / 8,
+        uploadThroughput: 400_000 / 8,
+      });
+      let onWire = 0;
+      cdp.on('Network.loadingFinished', (event: { encodedDataLength: number }) => {
+        onWire += event.encodedDataLength;
+      });
+      const started = Date.now();
+      await cold.goto(`${server.baseUrl}/`);
+      await cold.getByRole('button', { name: '登录' }).waitFor();
+      const elapsed = Date.now() - started;
+      console.info(`first screen on 3G: ${elapsed} ms, ${(onWire / 1024).toFixed(1)} KB on the wire`);
+      expect(elapsed).toBeLessThanOrEqual(3000);
+      expect(onWire).toBeLessThanOrEqual(150 * 1024);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('ran without uncaught errors in the pages', () => {
+    expect(pageErrors).toEqual([]);
   });
 });

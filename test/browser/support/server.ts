@@ -43,7 +43,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
 }
 
 /** Starts `node server/dist/main.js` on a free port with a fresh embedded database. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'lianxin-browser-'));
   const env: NodeJS.ProcessEnv = {
@@ -55,6 +55,7 @@ export async function startServer(): Promise<RunningServer> {
     ADMIN_PASSWORD: ADMIN.password,
     ORG_NAME,
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the server

@@ -1,0 +1,30 @@
+import type {
+  ClientConfigView,
+  DingTalkLoginRequest,
+  JsapiConfigView,
+  LoginRequest,
+  MemberView,
+  SessionView,
+} from '@lianxin/shared';
+import { ApiPaths } from '@lianxin/shared';
+
+/** Answer type of each GET path. Add a line here when a page needs a new endpoint. */
+export interface GetEndpoints {
+  [ApiPaths.clientConfig]: ClientConfigView;
+  [ApiPaths.me]: MemberView;
+  [ApiPaths.auth.jsapiConfig]: JsapiConfigView;
+}
+
+/** Body and answer types of each POST path. */
+export interface PostEndpoints {
+  [ApiPaths.auth.login]: { body: LoginRequest; result: SessionView };
+  [ApiPaths.auth.dingtalk]: { body: DingTalkLoginRequest; result: SessionView };
+}
+
+/** Paths anyone may call; no token is sent and a 401 there is an answer, not an expired session. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
+  ApiPaths.clientConfig,
+  ApiPaths.auth.login,
+  ApiPaths.auth.dingtalk,
+  ApiPaths.auth.jsapiConfig,
+]);

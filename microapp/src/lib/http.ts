@@ -1,0 +1,139 @@
+import { API_PREFIX, ApiPaths, ErrorCode } from '@lianxin/shared';
+import { ApiError, ClientErrorCode, isProblem } from './api-error';
+import { type GetEndpoints, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
+import { tokenStore } from './token-store';
+
+export { ApiError, ClientErrorCode } from './api-error';
+
+const TIMEOUT_MS = 20_000;
+
+export interface RequestOptions {
+  query?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+type UnauthorizedHandler = () => void;
+let onUnauthorized: UnauthorizedHandler = () => undefined;
+
+/** The app decides where to go when a signed-in call answers 401 (the token is already cleared). */
+export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
+  onUnauthorized = handler;
+}
+
+function url(path: string, query?: Record<string, string>): string {
+  const search = query ? `?${new URLSearchParams(query).toString()}` : '';
+  return `${API_PREFIX}${path}${search}`;
+}
+
+async function send<T>(method: string, path: string, body: BodyInit | undefined, json: boolean, options: RequestOptions = {}): Promise<T> {
+  const anonymous = PUBLIC_PATHS.has(path);
+  const token = anonymous ? null : tokenStore.get();
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (json) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  // Older DingTalk web views lack AbortSignal.any/timeout, so the timeout is wired by hand.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, TIMEOUT_MS);
+  const forwardAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', forwardAbort);
+  let response: Response;
+  try {
+    response = await fetch(url(path, options.query), { method, headers, body, signal: controller.signal });
+  } catch (cause) {
+    if (timedOut) throw new ApiError(0, ClientErrorCode.Timeout, '请求超时，请检查网络后重试');
+    if (options.signal?.aborted) throw cause;
+    throw new ApiError(0, ClientErrorCode.Network, '网络连接失败，请检查网络后重试');
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forwardAbort);
+  }
+
+  if (response.ok) {
+    if (response.status === 204) return undefined as T;
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError(response.status, ClientErrorCode.BadResponse, '服务器返回的数据无法识别，请稍后重试');
+    }
+  }
+
+  throw expireOn401(await readError(response), token !== null);
+}
+
+/** A 401 on a call that carried a token means the session is over: forget it and let the app react. */
+function expireOn401(error: ApiError, authenticated: boolean): ApiError {
+  if (error.status === 401 && authenticated) {
+    tokenStore.clear();
+    onUnauthorized();
+  }
+  return error;
+}
+
+async function readError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null; // not JSON: a proxy or gateway answered; described below by status
+  }
+  if (isProblem(parsed)) return ApiError.fromProblem(parsed);
+  if (response.status === 401) return new ApiError(401, ErrorCode.Unauthenticated, '登录已失效，请重新登录');
+  if (response.status >= 500) {
+    return new ApiError(response.status, ClientErrorCode.BadResponse, `服务暂时不可用（${response.status}），请稍后重试`);
+  }
+  return new ApiError(response.status, ClientErrorCode.BadResponse, `请求失败（${response.status}）`);
+}
+
+/** The one API client: base URL, bearer token, JSON, problem+json → ApiError. */
+export const http = {
+  get<P extends keyof GetEndpoints>(path: P, options?: RequestOptions): Promise<GetEndpoints[P]> {
+    return send<GetEndpoints[P]>('GET', path, undefined, false, options);
+  },
+
+  post<P extends keyof PostEndpoints>(path: P, body: PostEndpoints[P]['body'], options?: RequestOptions): Promise<PostEndpoints[P]['result']> {
+    return send<PostEndpoints[P]['result']>('POST', path, JSON.stringify(body), true, options);
+  },
+
+  /** multipart upload of one file as `field`; the answer is JSON the caller knows the shape of. */
+  upload<T>(path: string, file: Blob, fileName: string, field = 'file'): Promise<T> {
+    const form = new FormData();
+    form.append(field, file, fileName);
+    return send<T>('POST', path, form, false);
+  },
+
+  /** Absolute URL of an API path, for clients that cannot use fetch (DingTalk's uploadFile). */
+  absoluteUrl(path: string): string {
+    return new URL(url(path), location.origin).toString();
+  },
+
+  /** Headers a non-fetch client must send to act as the signed-in member. */
+  authHeaders(): Record<string, string> {
+    const token = tokenStore.get();
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  },
+
+  /** The live event stream; EventSource cannot send headers, so the token goes in the query. */
+  eventStreamUrl(): string | null {
+    const token = tokenStore.get();
+    return token ? url(ApiPaths.events, { access_token: token }) : null;
+  },
+
+  /** Turns the answer of a non-fetch upload into the same result or ApiError as `upload`. */
+  parseUploadAnswer<T>(status: number, body: string): T {
+    let parsed: unknown = null;
+    try {
+      parsed = body ? JSON.parse(body) : null;
+    } catch {
+      throw new ApiError(status, ClientErrorCode.BadResponse, '服务器返回的数据无法识别，请稍后重试');
+    }
+    if (status >= 200 && status < 300) return parsed as T;
+    const error = isProblem(parsed) ? ApiError.fromProblem(parsed) : new ApiError(status, ClientErrorCode.BadResponse, `上传失败（${status}）`);
+    throw expireOn401(error, true);
+  },
+};

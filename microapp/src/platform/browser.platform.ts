@@ -1,0 +1,70 @@
+import { showToast } from 'vant';
+import { http } from '@/lib/http';
+import type { GeoFix, Platform, ToastKind } from './platform';
+import { PlatformError } from './platform-error';
+
+const GEO_MESSAGES: Record<number, string> = {
+  1: '无法获取位置：请在浏览器设置中允许定位权限',
+  2: '无法获取位置：请检查 GPS 或网络后重试',
+  3: '获取位置超时，请到开阔处重试',
+};
+
+function getLocation(): Promise<GeoFix> {
+  return new Promise((resolve, reject) => {
+    if (!('geolocation' in navigator)) {
+      reject(new PlatformError('当前浏览器不支持定位', 'unsupported'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (position) =>
+        resolve({
+          latitude: position.coords.latitude,
+          longitude: position.coords.longitude,
+          accuracy: position.coords.accuracy,
+          coordSystem: 'wgs84',
+        }),
+      (error) => reject(new PlatformError(GEO_MESSAGES[error.code] ?? '无法获取位置，请重试', `geo-${error.code}`)),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 0 },
+    );
+  });
+}
+
+/** Opens the camera (or the album where the phone offers it); null when the person backs out. */
+function pickPhoto(): Promise<File | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = 'image/*';
+    input.setAttribute('capture', 'environment');
+    input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
+    input.addEventListener('cancel', () => resolve(null), { once: true });
+    input.click();
+  });
+}
+
+export function createBrowserPlatform(): Platform {
+  return {
+    name: 'browser',
+    signInMode: 'password',
+    nativeNavBar: false,
+    init() {
+      // Nothing to start: plain web APIs need no handshake.
+    },
+    requestAuthCode() {
+      return Promise.reject(new PlatformError('请在钉钉中打开以使用免登', 'not-in-dingtalk'));
+    },
+    getLocation,
+    async uploadPhoto<T>(path: string): Promise<T | null> {
+      const file = await pickPhoto();
+      if (!file) return null;
+      return http.upload<T>(path, file, file.name || 'photo.jpg');
+    },
+    toast(message: string, kind: ToastKind = 'info') {
+      if (kind === 'success') showToast({ type: 'success', message });
+      else showToast({ type: 'text', message, wordBreak: 'break-word', duration: kind === 'fail' ? 3000 : 2000 });
+    },
+    setTitle(title: string) {
+      document.title = title ? `${title} · 连心` : '连心';
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// The platform entry first (it registers the bridge), then one module per API. The SDK is
+// CommonJS: `module.exports` of the entry is the SDK object, so it is the default import; the API
+// modules are imported by their named exports, because in this ESM package a default import of a
+// CommonJS module is its whole `module.exports` (Node semantics), not its `default` field.
+import dd from 'dingtalk-jsapi/entry/union';
+import { chooseImage$ as chooseImage } from 'dingtalk-jsapi/api/biz/util/chooseImage';
+import { get$ as getGeolocation } from 'dingtalk-jsapi/api/device/geolocation/get';
+import { setTitle$ as setNavigationTitle } from 'dingtalk-jsapi/api/biz/navigation/setTitle';
+import { showToast$ as showToast } from 'dingtalk-jsapi/api/union/showToast';
+import { requestAuthCode$ as requestAuthCodeV2 } from 'dingtalk-jsapi/api/union/requestAuthCode';
+import { requestAuthCode$ as requestAuthCodeLegacy } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
+import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/union/uploadFile';
+import { ApiPaths } from '@lianxin/shared';
+import { http } from '@/lib/http';
+import type { DingTalkApp, GeoFix, Platform, ToastKind } from './platform';
+import { PlatformError } from './platform-error';
+
+/** JSAPIs that need dd.config; names as the SDK maps them. */
+const JS_API_LIST = ['device.geolocation.get', 'biz.util.chooseImage', 'getLocation', 'chooseImage'];
+
+/** Codes the SDK and the client put in `errorCode`. */
+const CANCELLED = new Set(['-1', '11']);
+
+interface JsapiFailure {
+  errorCode?: number | string;
+  errorMessage?: string;
+}
+
+function describe(error: unknown, action: string): PlatformError {
+  if (error instanceof PlatformError) return error;
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as JsapiFailure;
+  const code = String(failure.errorCode ?? 'unknown');
+  const message = failure.errorMessage ?? (error instanceof Error ? error.message : '');
+  const detail = message ? `：${message}` : '';
+  return new PlatformError(`${action}失败${detail}（${code}）`, `dingtalk-${code}`);
+}
+
+/** Rejects when the client does not answer: outside a real DingTalk client the bridge never replies. */
+function withTimeout<T>(promise: Promise<T>, action: string, ms = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PlatformError(`${action}超时，请在钉钉中重新打开`, 'dingtalk-timeout')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function isCancel(error: unknown): boolean {
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as JsapiFailure;
+  return CANCELLED.has(String(failure.errorCode));
+}
+
+/**
+ * JSAPI authentication: dd.config with what the server signed for the page's URL (without #).
+ * DingTalk checks the URL the client opened, and dd.config counts once per page (route changes
+ * included), so the URL is taken at start and a second dd.config is never attempted.
+ */
+function createAuthentication(pageUrl: string): () => Promise<void> {
+  let configured: Promise<void> | null = null;
+  let fetching: Promise<void> | null = null;
+  return () => {
+    if (configured) return configured;
+    // Only fetching the signature can be retried (weak signal); a refused signature stays refused.
+    fetching ??= http.get(ApiPaths.auth.jsapiConfig, { query: { url: pageUrl } }).then(
+      (config) => {
+        configured = new Promise<void>((resolve, reject) => {
+          dd.ready(() => resolve());
+          dd.error((error: unknown) => reject(describe(error, '钉钉接口鉴权')));
+          dd.config({ ...config, type: 0, jsApiList: JS_API_LIST });
+        });
+        return configured;
+      },
+      (error: unknown) => {
+        fetching = null;
+        throw error;
+      },
+    );
+    return fetching;
+  };
+}
+
+export function createDingTalkPlatform(): Platform {
+  const whenReady = createAuthentication(location.href.split('#')[0] ?? location.href);
+
+  return {
+    name: 'dingtalk',
+    signInMode: 'auth-code',
+    nativeNavBar: true,
+    init() {
+      whenReady().catch((error: unknown) => {
+        // Reported when a JSAPI that needs it is used; sign-in does not depend on it.
+        console.warn('钉钉 JSAPI 鉴权未完成', error);
+      });
+    },
+    async requestAuthCode(app: DingTalkApp) {
+      try {
+        const request = app.clientId
+          ? requestAuthCodeV2({ corpId: app.corpId, clientId: app.clientId })
+          : requestAuthCodeLegacy({ corpId: app.corpId });
+        const { code } = await withTimeout(request, '获取钉钉免登授权码');
+        return code;
+      } catch (error) {
+        throw describe(error, '获取钉钉免登授权码');
+      }
+    },
+    async getLocation(): Promise<GeoFix> {
+      await whenReady();
+      try {
+        const fix = await withTimeout(getGeolocation({ useCache: false, coordinate: 1, targetAccuracy: 200, withReGeocode: false }), '定位', 30_000);
+        const result: GeoFix = {
+          latitude: Number(fix.latitude),
+          longitude: Number(fix.longitude),
+          accuracy: Number(fix.accuracy),
+          coordSystem: 'gcj02',
+        };
+        if (fix.isFromMock !== undefined) result.isFromMock = Boolean(fix.isFromMock);
+        return result;
+      } catch (error) {
+        throw describe(error, '定位');
+      }
+    },
+    async uploadPhoto<T>(path: string): Promise<T | null> {
+      await whenReady();
+      let filePath: string | undefined;
+      try {
+        const picked = await chooseImage({ count: 1, sourceType: ['camera'] });
+        filePath = picked.filePaths?.[0] ?? picked.files?.[0]?.path;
+      } catch (error) {
+        if (isCancel(error)) return null;
+        throw describe(error, '拍照');
+      }
+      if (!filePath) return null;
+      let answer: { data?: string; statusCode?: string | number };
+      try {
+        answer = await uploadFile({
+          url: http.absoluteUrl(path),
+          fileName: 'file',
+          filePath,
+          fileType: 'image',
+          header: http.authHeaders(),
+        });
+      } catch (error) {
+        throw describe(error, '上传照片');
+      }
+      return http.parseUploadAnswer<T>(Number(answer.statusCode ?? 200), answer.data ?? '');
+    },
+    toast(message: string, kind: ToastKind = 'info') {
+      const type = kind === 'success' ? 'success' : kind === 'fail' ? 'error' : 'none';
+      showToast({ type, content: message, duration: kind === 'fail' ? 3000 : 2000 }).catch((error: unknown) => {
+        console.warn('钉钉提示失败', error, message);
+      });
+    },
+    setTitle(title: string) {
+      document.title = title;
+      setNavigationTitle({ title }).catch((error: unknown) => {
+        console.warn('设置钉钉标题失败', error);
+      });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** Where a coordinate comes from: DingTalk answers GCJ-02 (AMap), browsers WGS-84. */
+export type CoordSystem = 'gcj02' | 'wgs84';
+
+export interface GeoFix {
+  latitude: number;
+  longitude: number;
+  /** Radius in metres. */
+  accuracy: number;
+  coordSystem: CoordSystem;
+  /** Android DingTalk reports a mocked location; browsers cannot tell. */
+  isFromMock?: boolean;
+}
+
+export type ToastKind = 'info' | 'success' | 'fail';
+
+/** DingTalk identifies the organisation and the micro-app; both come from the server's client config. */
+export interface DingTalkApp {
+  corpId: string;
+  clientId: string | null;
+}
+
+/**
+ * Everything that differs between running inside DingTalk and in a plain browser.
+ * The rest of the app only talks to this; nothing else knows DingTalk exists.
+ */
+export interface Platform {
+  readonly name: 'dingtalk' | 'browser';
+  /** 'auth-code': signs in without a form (DingTalk 免登); 'password': phone + password form. */
+  readonly signInMode: 'auth-code' | 'password';
+  /** The host draws its own navigation bar (with back button and title). */
+  readonly nativeNavBar: boolean;
+  /** Starts what the platform needs once per page load (DingTalk: JSAPI authentication); never throws. */
+  init(): void;
+  /** A one-time sign-in code for the server to exchange. */
+  requestAuthCode(app: DingTalkApp): Promise<string>;
+  /** A fresh position fix (no cache). */
+  getLocation(): Promise<GeoFix>;
+  /** Lets the person take or choose one photo and uploads it to an API path; null when they cancel. */
+  uploadPhoto<T>(path: string): Promise<T | null>;
+  toast(message: string, kind?: ToastKind): void;
+  setTitle(title: string): void;
+}
