@@ -50,8 +50,10 @@ export function toProblem(err: unknown, traceId: string | undefined): { problem:
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const code = HTTP_STATUS_CODE[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequestBody);
-    const detail = status === 404 ? '请求的地址不存在' : status >= 500 ? '服务器开小差了，请稍后重试' : messageOf(err);
-    return { problem: { ...build(code, detail, traceId), status } , cause: status >= 500 ? err : undefined };
+    const detail =
+      status === 404 ? '请求的地址不存在' : status === 503 ? '服务暂不可用（正在停止或数据库不可达），请稍后重试' : status >= 500 ? '服务器开小差了，请稍后重试' : messageOf(err);
+    // A 503 is an expected state (shutting down, database unreachable), not a fault to log with a stack.
+    return { problem: { ...build(code, detail, traceId), status }, cause: status >= 500 && status !== 503 ? err : undefined };
   }
   if (isFastifyError(err)) {
     const fastify = err;
