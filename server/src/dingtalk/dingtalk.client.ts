@@ -88,13 +88,17 @@ export class DingTalkClient {
     return { agentId: cfg.agentId, corpId: cfg.corpId, timeStamp, nonceStr, signature: jsapiSignature(ticket, nonceStr, timeStamp, url, cfg.signAlgo) };
   }
 
-  /** Calls an OAPI method with the access token in the query string and a JSON body. */
-  async oapi(path: string, payload: Record<string, unknown>): Promise<OapiBody> {
+  /**
+   * Calls an OAPI method with the access token in the query string (and a JSON body for POST):
+   * a refused token is dropped and the call retried once; busy/throttled answers back off up to 3 times.
+   */
+  async oapi(path: string, payload?: Record<string, unknown>): Promise<OapiBody> {
     let refreshed = false;
     let busy = 0;
     for (;;) {
       const token = await this.accessToken();
-      const body = await this.request(`${this.cfg.apiBase}${path}?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: payload }, path);
+      const url = `${this.cfg.apiBase}${path}?access_token=${encodeURIComponent(token)}`;
+      const body = await this.request(url, payload ? { method: 'POST', body: payload } : { method: 'GET' }, path);
       const errcode = Number(body.errcode ?? 0);
       if (errcode === 0) return body;
       if (!refreshed && isTokenError(body)) {
@@ -147,27 +151,10 @@ export class DingTalkClient {
   }
 
   private async fetchTicket(): Promise<string> {
-    let refreshed = false;
-    let busy = 0;
-    for (;;) {
-      const token = await this.accessToken();
-      const body = await this.request(`${this.cfg.apiBase}/get_jsapi_ticket?access_token=${encodeURIComponent(token)}`, { method: 'GET' }, '/get_jsapi_ticket');
-      const errcode = Number(body.errcode ?? 0);
-      if (errcode === 0 && typeof body.ticket === 'string') {
-        this.ticket = { value: body.ticket, expiresAt: Date.now() + ttlMs(body.expires_in) };
-        return body.ticket;
-      }
-      if (!refreshed && isTokenError(body)) {
-        this.invalidateToken(token);
-        refreshed = true;
-        continue;
-      }
-      if (RETRY_ERRCODES.has(errcode) && busy < BUSY_RETRIES) {
-        await sleep(200 * 2 ** busy++);
-        continue;
-      }
-      throw apiError(body, '/get_jsapi_ticket');
-    }
+    const body = await this.oapi('/get_jsapi_ticket');
+    if (typeof body.ticket !== 'string') throw apiError({ errcode: -1, errmsg: 'no ticket in the answer' }, '/get_jsapi_ticket');
+    this.ticket = { value: body.ticket, expiresAt: Date.now() + ttlMs(body.expires_in) };
+    return body.ticket;
   }
 
   private async request(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, path: string): Promise<OapiBody> {
