@@ -42,3 +42,18 @@ export async function load({ url, method = 'GET', headers = {}, body, clients = 
   const pct = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? 0;
   return { rps: lat.length / elapsed, p50: pct(50), p95: pct(95), p99: pct(99), failed, total: lat.length };
 }
+
+/**
+ * Runs `a` and `b` alternately `rounds` times and keeps each one's median round, so that drift
+ * in the machine's speed during the run hits both sides alike.
+ */
+export async function interleaved(a, b, rounds = 3) {
+  const ra = [];
+  const rb = [];
+  for (let i = 0; i < rounds; i++) {
+    ra.push(await a());
+    rb.push(await b());
+  }
+  const median = (xs) => [...xs].sort((x, y) => x.rps - y.rps)[Math.floor(xs.length / 2)];
+  return [median(ra), median(rb)];
+}

@@ -1,9 +1,8 @@
-import { load } from '../load.js';
+import { interleaved, load } from '../load.js';
 import { startBareEndpoint } from '../bare-endpoint.js';
 
 /** Authenticated GET /api/me (token check + member view) vs a bare endpoint running the same three queries. */
 export default async function me({ app, databaseUrl, token, memberId, clients, seconds }) {
-  const ours = await load({ url: `${app.url}/api/me`, headers: { authorization: `Bearer ${token}` }, clients, seconds });
   const bare = await startBareEndpoint({
     databaseUrl,
     routes: [
@@ -21,7 +20,10 @@ export default async function me({ app, databaseUrl, token, memberId, clients, s
     ],
   });
   try {
-    const base = await load({ url: `${bare.url}/me`, clients, seconds });
+    const [ours, base] = await interleaved(
+      () => load({ url: `${app.url}/api/me`, headers: { authorization: `Bearer ${token}` }, clients, seconds }),
+      () => load({ url: `${bare.url}/me`, clients, seconds }),
+    );
     return [{ scenario: `GET /api/me, ${clients} clients`, ours, base, baseLabel: 'bare endpoint', target: 'ratio ≥ 0.7' }];
   } finally {
     await bare.stop();
