@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../server/src/app.factory';
 import { DEMO_ADMIN, loadConfig } from '../../server/src/config/app-config';
+import { jobRoundTrip } from '../support/jobs';
 
 /** The quick-start path: no DATABASE_URL, PGlite under DATA_DIR. Runs in every test run, whatever DATABASE_URL says. */
 describe('embedded database (PGlite)', () => {
@@ -28,6 +29,8 @@ describe('embedded database (PGlite)', () => {
       token = login.body.accessToken;
       memberId = login.body.member.id;
       expect((await stat(join(dir, 'jwt-secret'))).mode & 0o077).toBe(0);
+      // pg-boss runs on the app's single PGlite connection.
+      expect(await jobRoundTrip(first.app, { hello: '村委会' })).toEqual({ hello: '村委会' });
     } finally {
       await first.close();
     }

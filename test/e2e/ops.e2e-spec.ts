@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { jobRoundTrip } from '../support/jobs';
 import { useTestApp } from '../support/test-app';
 
 describe('operations: /health, /metrics, /api/docs, the micro-app at /', () => {
@@ -29,6 +30,10 @@ describe('operations: /health, /metrics, /api/docs, the micro-app at /', () => {
     expect(res.text).toMatch(/lianxin_db_pool_connections\{state="total"\} \d+/);
     expect(res.text).toContain('# TYPE lianxin_job_queue_jobs gauge');
     expect(res.text).toMatch(/lianxin_sse_streams \d+/);
+  });
+
+  it('runs durable jobs through pg-boss', async () => {
+    expect(await jobRoundTrip(ctx.created.app, { step: 1, channel: 'sms' })).toEqual({ step: 1, channel: 'sms' });
   });
 
   it('serves the OpenAPI document with the identity paths', async () => {
