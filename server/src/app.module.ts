@@ -9,6 +9,9 @@ import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { OrgModule } from './org/org.module.js';
+import { OrgImportModule } from './org/import/org-import.module.js';
+import { DemoSeedModule } from './org/seed/demo-seed.module.js';
+import { DingTalkSyncModule } from './dingtalk/sync/dingtalk-sync.module.js';
 import { RUNTIME, type Runtime } from './runtime.js';
 import { loggerOptions } from './common/logging.js';
 
@@ -26,6 +29,9 @@ export class AppModule {
         EventsModule,
         DingTalkModule,
         OrgModule,
+        OrgImportModule,
+        DingTalkSyncModule,
+        DemoSeedModule,
         IdentityModule,
         HealthModule,
       ],

@@ -8,6 +8,18 @@ export const ApiPaths = {
     jsapiConfig: '/auth/dingtalk/jsapi-config',
   },
   me: '/me',
+  org: {
+    unitsTree: '/org/units/tree',
+    units: '/org/units',
+    unit: (id: string) => `/org/units/${id}`,
+    unitMembers: (id: string) => `/org/units/${id}/members`,
+    members: '/org/members',
+    member: (id: string) => `/org/members/${id}`,
+    memberChain: (id: string) => `/org/members/${id}/chain`,
+    import: '/org/import',
+    syncDingTalk: '/org/sync/dingtalk',
+  },
+  dingtalkCallback: '/dingtalk/callback',
   clientConfig: '/client-config',
   events: '/events',
 } as const;

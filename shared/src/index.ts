@@ -2,5 +2,6 @@ export * from './api-paths.js';
 export * from './common/errors.js';
 export * from './common/paging.js';
 export * from './org/org.js';
+export * from './org/org-api.js';
 export * from './identity/identity.js';
 export * from './events/events.js';

@@ -22,6 +22,16 @@ export const ERROR_STATUS = {
   AUTH_DINGTALK_USER_INACTIVE: [403, '钉钉账号已停用'],
   DINGTALK_NOT_CONFIGURED: [503, '未配置钉钉应用'],
   DINGTALK_UPSTREAM_ERROR: [502, '钉钉接口调用失败'],
+  ORG_UNIT_NOT_FOUND: [404, '单位不存在'],
+  ORG_MEMBER_NOT_FOUND: [404, '成员不存在'],
+  ORG_UNIT_MOVE_CYCLE: [409, '不能移动到自身或下级单位之下'],
+  ORG_UNIT_NOT_EMPTY: [409, '单位下仍有成员或下级单位'],
+  ORG_ROOT_IMMUTABLE: [409, '根单位不能删除或移动'],
+  ORG_PHONE_TAKEN: [409, '手机号已被使用'],
+  ORG_DINGTALK_ID_TAKEN: [409, '钉钉 userid 已关联其他成员'],
+  ORG_SUPERVISOR_CYCLE: [409, '上级设置形成循环'],
+  ORG_IMPORT_INVALID: [400, '导入文件有误'],
+  DINGTALK_CALLBACK_INVALID: [400, '钉钉回调校验失败'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code][0];

@@ -2,6 +2,8 @@ import { Member } from '../org/member.entity.js';
 import { Membership } from '../org/membership.entity.js';
 import { RoleGrant } from '../org/role-grant.entity.js';
 import { Unit } from '../org/unit.entity.js';
+import { UnitClosure } from '../org/unit-closure.entity.js';
+import { DingTalkEvent } from '../dingtalk/dingtalk-event.entity.js';
 
 /** Every entity, listed once: the data source, the CLI and the tests use this list. */
-export const ENTITIES = [Unit, Member, Membership, RoleGrant];
+export const ENTITIES = [Unit, UnitClosure, Member, Membership, RoleGrant, DingTalkEvent];

@@ -4,6 +4,8 @@ import { Role, UnitKind } from '@lianxin/shared';
 import argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { RUNTIME, type Runtime } from '../runtime.js';
+import { nameKeys } from './domain/pinyin.js';
+import { OrgTree } from './org-tree.repository.js';
 
 /** On an empty database, creates the root unit (ORG_NAME) and the first admin (ADMIN_PHONE/ADMIN_PASSWORD). */
 @Injectable()
@@ -24,13 +26,13 @@ export class OrgBootstrapService implements OnApplicationBootstrap {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['lianxin:bootstrap']);
       const [{ n }] = await tx.query<{ n: number }[]>('SELECT count(*)::int AS n FROM member');
       if (n > 0) return false;
-      const [root] = await tx.query<{ id: string }[]>(
-        `INSERT INTO unit (name, kind) VALUES ($1, $2) RETURNING id`,
-        [orgName, UnitKind.County],
-      );
+      const rootId = await OrgTree.insertUnit(tx, { parentId: null, name: orgName, kind: UnitKind.County });
+      const root = { id: rootId };
+      const name = '系统管理员';
+      const keys = nameKeys(name);
       const [member] = await tx.query<{ id: string }[]>(
-        `INSERT INTO member (name, phone, title, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-        ['系统管理员', admin.phone, '系统管理员', hash],
+        `INSERT INTO member (name, phone, title, password_hash, name_initials, name_pinyin) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [name, admin.phone, '系统管理员', hash, keys.initials, keys.pinyin],
       );
       await tx.query(`INSERT INTO membership (member_id, unit_id, is_head, is_primary) VALUES ($1, $2, false, true)`, [member.id, root.id]);
       await tx.query(`INSERT INTO role_grant (member_id, unit_id, role) VALUES ($1, $2, $3)`, [member.id, root.id, Role.Admin]);

@@ -13,6 +13,9 @@ export class Unit {
   @Column({ type: 'varchar', length: 100 }) name: string;
   @Column({ type: 'varchar', length: 16 }) kind: UnitKind;
   @Column({ type: 'int', default: 0 }) sortOrder: number;
+  /** The DingTalk department this unit mirrors (org sync), as text: DingTalk ids exceed 2^53. */
+  @Index('ux_unit_dingtalk_dept_id', { unique: true })
+  @Column({ type: 'varchar', length: 32, nullable: true }) dingtalkDeptId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -20,6 +20,16 @@ export const ErrorCode = {
   AuthDingTalkUserInactive: 'AUTH_DINGTALK_USER_INACTIVE',
   DingTalkNotConfigured: 'DINGTALK_NOT_CONFIGURED',
   DingTalkUpstreamError: 'DINGTALK_UPSTREAM_ERROR',
+  OrgUnitNotFound: 'ORG_UNIT_NOT_FOUND',
+  OrgMemberNotFound: 'ORG_MEMBER_NOT_FOUND',
+  OrgUnitMoveCycle: 'ORG_UNIT_MOVE_CYCLE',
+  OrgUnitNotEmpty: 'ORG_UNIT_NOT_EMPTY',
+  OrgRootImmutable: 'ORG_ROOT_IMMUTABLE',
+  OrgPhoneTaken: 'ORG_PHONE_TAKEN',
+  OrgDingTalkIdTaken: 'ORG_DINGTALK_ID_TAKEN',
+  OrgSupervisorCycle: 'ORG_SUPERVISOR_CYCLE',
+  OrgImportInvalid: 'ORG_IMPORT_INVALID',
+  DingTalkCallbackInvalid: 'DINGTALK_CALLBACK_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

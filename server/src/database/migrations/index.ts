@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1795435012480 } from './1795435012480-Foundation.js';
+import { OrgTree1795437868472 } from './1795437868472-OrgTree.js';
 
 /** Every migration in order. Add new ones at the end; never edit one that has landed. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Foundation1795435012480];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [Foundation1795435012480, OrgTree1795437868472];

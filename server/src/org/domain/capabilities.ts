@@ -1,0 +1,17 @@
+import { Role } from '@lianxin/shared';
+
+/**
+ * What a caller may do, and which roles granted at a unit give it over that unit's subtree.
+ * Every module asks ScopeService with one of these; later features add their own rows here.
+ */
+export const CAPABILITY_ROLES = {
+  /** See units and members (通讯录). Membership in a unit also gives it over that unit's subtree. */
+  'org.read': [Role.Admin, Role.Leader, Role.Supervisor, Role.Auditor, Role.Approver, Role.Staff],
+  /** Create, move, delete units; add, change, disable members; import; sync. */
+  'org.write': [Role.Admin],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof CAPABILITY_ROLES;
+
+/** Capabilities that a plain membership in a unit also grants over that unit's subtree. */
+export const MEMBERSHIP_CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>(['org.read']);

@@ -1,0 +1,111 @@
+import type { MemberStatus, Role, UnitKind, UnitRef } from './org.js';
+
+/** One unit in `GET /org/units/tree`, with member counts and its children. */
+export interface UnitNode {
+  id: string;
+  parentId: string | null;
+  name: string;
+  kind: UnitKind;
+  sortOrder: number;
+  /** Active members whose membership is in this unit itself. */
+  directMembers: number;
+  /** Distinct active members anywhere in this unit's subtree. */
+  totalMembers: number;
+  /** Omitted below the requested depth; `hasChildren` says whether there are more. */
+  children: UnitNode[];
+  hasChildren: boolean;
+}
+
+export interface CreateUnitRequest {
+  parentId: string;
+  name: string;
+  kind: UnitKind;
+  /** Position among siblings; appended last when omitted. */
+  sortOrder?: number;
+}
+
+/** Rename, change kind, reorder, or move (`parentId`) a unit. */
+export interface UpdateUnitRequest {
+  name?: string;
+  kind?: UnitKind;
+  parentId?: string;
+  sortOrder?: number;
+}
+
+export interface UnitView extends UnitRef {
+  parentId: string | null;
+  sortOrder: number;
+  dingtalkDeptId: string | null;
+}
+
+/** A member in lists and pickers. */
+export interface MemberSummary {
+  id: string;
+  name: string;
+  phone: string;
+  title: string | null;
+  status: MemberStatus;
+  primaryUnit: UnitRef | null;
+  isHead: boolean;
+}
+
+export interface MemberUnitInput {
+  unitId: string;
+  isHead?: boolean;
+  isPrimary?: boolean;
+}
+
+export interface RoleGrantInput {
+  role: Role;
+  unitId: string;
+}
+
+export interface CreateMemberRequest {
+  name: string;
+  phone: string;
+  title?: string;
+  /** Omit for members who sign in through DingTalk only. */
+  password?: string;
+  dingtalkUserId?: string;
+  supervisorId?: string;
+  /** At least one; exactly one primary (the first when none is marked). */
+  units: MemberUnitInput[];
+  roles?: RoleGrantInput[];
+}
+
+/** Every field optional; `units` and `roles`, when given, replace the member's current ones. */
+export interface UpdateMemberRequest {
+  name?: string;
+  title?: string | null;
+  password?: string;
+  dingtalkUserId?: string | null;
+  supervisorId?: string | null;
+  status?: MemberStatus;
+  units?: MemberUnitInput[];
+  roles?: RoleGrantInput[];
+}
+
+/** `GET /org/members/:id/chain`: the member's supervisor, theirs, … up to the top. */
+export interface SupervisorChainView {
+  member: MemberSummary;
+  chain: Array<MemberSummary & { via: 'explicit' | 'unit-head' }>;
+}
+
+export interface ImportRowError {
+  line: number;
+  message: string;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  unitsCreated: number;
+  membersCreated: number;
+  membersUpdated: number;
+  errors: ImportRowError[];
+}
+
+export interface SyncReport {
+  units: { created: number; updated: number; removed: number };
+  members: { created: number; updated: number; disabled: number };
+}
