@@ -13,7 +13,7 @@ export interface ServerProcess {
 /** Starts the compiled server (`node server/dist/main.js`) the way `npm start` and the Docker image do. */
 export function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
   const main = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'dist', 'main.js');
-  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env };
+  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SEED: 'false', ...env };
   delete childEnv.NODE_OPTIONS;
   if (childEnv.DATABASE_URL === '') delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [main], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

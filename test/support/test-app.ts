@@ -39,6 +39,7 @@ export function useTestApp(
       ADMIN_PASSWORD: ADMIN.password,
       ORG_NAME: '测试县',
       LOGIN_THROTTLE_LIMIT: '1000',
+      DEMO_SEED: 'false',
       ...db.env,
       ...(typeof env === 'function' ? env() : env),
     };

@@ -12,6 +12,8 @@ export interface DingTalkConfig {
   corpId: string;
   signAlgo: 'sha256' | 'sha1';
   timeoutMs: number;
+  /** Org-change event subscription; null when not configured (the callback endpoint then refuses). */
+  callback: { token: string; aesKey: string } | null;
 }
 
 /** The typed, validated configuration. Only this folder reads process.env. */
@@ -34,6 +36,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   microappDir: string;
   dingtalk: DingTalkConfig | null;
+  /** Build the demo county when the database has no members besides the bootstrap admin. */
+  demoSeed: boolean;
 }
 
 /** Demo sign-in used only on the embedded database when no ADMIN_* is given. */
@@ -61,6 +65,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
         corpId: env.DINGTALK_CORP_ID!,
         signAlgo: env.DINGTALK_JSAPI_SIGN_ALGO ?? 'sha256',
         timeoutMs: env.DINGTALK_TIMEOUT_MS ?? 10_000,
+        callback: env.DINGTALK_CALLBACK_TOKEN ? { token: env.DINGTALK_CALLBACK_TOKEN, aesKey: env.DINGTALK_CALLBACK_AES_KEY! } : null,
       }
     : null;
   const defaultMicroapp = resolve(repoRoot, 'microapp', 'dist');
@@ -81,6 +86,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 15_000,
     microappDir: env.MICROAPP_DIR ? resolve(env.MICROAPP_DIR) : defaultMicroapp,
     dingtalk,
+    demoSeed: env.DEMO_SEED ? env.DEMO_SEED === 'true' : !databaseUrl,
   };
 }
 

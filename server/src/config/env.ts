@@ -35,6 +35,12 @@ export class Env {
   @IsOptional() @Transform(emptyToUndefined) @IsString() DINGTALK_CORP_ID?: string;
   @IsOptional() @IsIn(['sha256', 'sha1']) DINGTALK_JSAPI_SIGN_ALGO?: 'sha256' | 'sha1';
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) DINGTALK_TIMEOUT_MS?: number;
+  /** Event subscription (HTTP push): the token and 43-character EncodingAESKey set in the DingTalk console. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(128) DINGTALK_CALLBACK_TOKEN?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9]{43}$/, { message: 'DINGTALK_CALLBACK_AES_KEY must be 43 letters or digits' })
+  DINGTALK_CALLBACK_AES_KEY?: string;
+  /** Build the demo county on an empty database (default: true on the embedded database, false otherwise). */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_SEED must be true or false' }) DEMO_SEED?: 'true' | 'false';
 }
 
 /** Validates the environment; throws one line naming every bad variable. */
@@ -49,6 +55,12 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   const setKeys = dingKeys.filter((k) => env[k]);
   if (setKeys.length > 0 && setKeys.length < dingKeys.length) {
     throw new ConfigError(`Invalid configuration: DingTalk needs all of ${dingKeys.join(', ')}; missing ${dingKeys.filter((k) => !env[k]).join(', ')}`);
+  }
+  if (!!env.DINGTALK_CALLBACK_TOKEN !== !!env.DINGTALK_CALLBACK_AES_KEY) {
+    throw new ConfigError('Invalid configuration: DINGTALK_CALLBACK_TOKEN and DINGTALK_CALLBACK_AES_KEY go together');
+  }
+  if (env.DINGTALK_CALLBACK_TOKEN && !env.DINGTALK_APP_KEY) {
+    throw new ConfigError('Invalid configuration: DINGTALK_CALLBACK_* needs the DingTalk app settings (DINGTALK_APP_KEY, …)');
   }
   if ((env.ADMIN_PHONE && !env.ADMIN_PASSWORD) || (!env.ADMIN_PHONE && env.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: ADMIN_PHONE and ADMIN_PASSWORD go together');

@@ -16,6 +16,11 @@ export interface UnitNode {
   hasChildren: boolean;
 }
 
+/** `GET /org/units/tree`: the requested unit, or every top unit the caller can see. */
+export interface UnitTreeView {
+  roots: UnitNode[];
+}
+
 export interface CreateUnitRequest {
   parentId: string;
   name: string;
@@ -36,6 +41,15 @@ export interface UnitView extends UnitRef {
   parentId: string | null;
   sortOrder: number;
   dingtalkDeptId: string | null;
+}
+
+/** `GET /org/units/:id`: one unit with its path from the top and its counts. */
+export interface UnitDetailView extends UnitView {
+  /** Ancestors from the root down to the parent (breadcrumbs). */
+  path: UnitRef[];
+  childCount: number;
+  directMembers: number;
+  totalMembers: number;
 }
 
 /** A member in lists and pickers. */
@@ -83,6 +97,12 @@ export interface UpdateMemberRequest {
   status?: MemberStatus;
   units?: MemberUnitInput[];
   roles?: RoleGrantInput[];
+}
+
+/** `GET /org/members/:id`: the member card. */
+export interface MemberCardView extends MemberView {
+  /** Explicit supervisor, or the head of the primary unit (or nearest ancestor with a head). */
+  supervisor: (MemberSummary & { via: 'explicit' | 'unit-head' }) | null;
 }
 
 /** `GET /org/members/:id/chain`: the member's supervisor, theirs, … up to the top. */

@@ -55,6 +55,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     ADMIN_PASSWORD: ADMIN.password,
     ORG_NAME,
     LOG_LEVEL: 'warn',
+    DEMO_SEED: 'false',
     ...extraEnv,
   };
   delete env.DATABASE_URL;
