@@ -8,6 +8,7 @@ import { adminQuery, serverUrl, TEMPLATE_DB } from './admin-db.js';
 export default async function globalSetup() {
   const admin = serverUrl();
   if (!admin) return;
+  process.env.LX_TEMPLATE_DB = TEMPLATE_DB; // the workers Jest starts next inherit it
   await adminQuery(admin, `DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
   await adminQuery(admin, `CREATE DATABASE ${TEMPLATE_DB}`);
   const url = new URL(admin);

@@ -1,4 +1,4 @@
-import type { MemberStatus, Role, UnitKind, UnitRef } from './org.js';
+import type { MemberStatus, MemberView, Role, UnitKind, UnitRef } from './org.js';
 
 /** One unit in `GET /org/units/tree`, with member counts and its children. */
 export interface UnitNode {
