@@ -26,6 +26,7 @@ export const ERROR_STATUS = {
   ORG_MEMBER_NOT_FOUND: [404, '成员不存在'],
   ORG_UNIT_MOVE_CYCLE: [409, '不能移动到自身或下级单位之下'],
   ORG_UNIT_NOT_EMPTY: [409, '单位下仍有成员或下级单位'],
+  ORG_UNIT_NAME_TAKEN: [409, '单位名称重复'],
   ORG_ROOT_IMMUTABLE: [409, '根单位不能删除或移动'],
   ORG_PHONE_TAKEN: [409, '手机号已被使用'],
   ORG_DINGTALK_ID_TAKEN: [409, '钉钉 userid 已关联其他成员'],

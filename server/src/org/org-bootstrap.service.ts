@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Role, UnitKind } from '@lianxin/shared';
-import argon2 from 'argon2';
 import { DataSource } from 'typeorm';
+import { hashPassword } from '../identity/password.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { nameKeys } from './domain/pinyin.js';
 import { OrgTree } from './org-tree.repository.js';
@@ -20,7 +20,7 @@ export class OrgBootstrapService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { admin, orgName } = this.runtime.config;
     if (!admin) return;
-    const hash = await argon2.hash(admin.password, { type: argon2.argon2id });
+    const hash = await hashPassword(admin.password);
     const created = await this.ds.transaction(async (tx) => {
       // One bootstrap even when several instances start at once on an empty database.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['lianxin:bootstrap']);

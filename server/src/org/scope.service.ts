@@ -1,10 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@lianxin/shared';
+import { ErrorCode, Role } from '@lianxin/shared';
 import type pg from 'pg';
 import { DomainError } from '../common/domain-error.js';
 import type { Principal } from '../common/decorators.js';
 import { PG_POOL } from '../database/database.module.js';
 import { CAPABILITY_ROLES, MEMBERSHIP_CAPABILITIES, type Capability } from './domain/capabilities.js';
+
+/**
+ * Units where the member holds one of the roles, or (for capabilities that membership grants) sits,
+ * with their whole subtrees. A member who is a helper (帮扶力量, external) gets nothing from
+ * membership: they see only what is published to them.
+ */
+function scopeUnitsSql(cap: Capability, first: number): string {
+  const viaMembership = MEMBERSHIP_CAPABILITIES.has(cap)
+    ? `UNION SELECT sm.unit_id FROM membership sm
+        WHERE sm.member_id = $${first}
+          AND NOT EXISTS (SELECT 1 FROM role_grant h WHERE h.member_id = $${first} AND h.role = '${Role.Helper}')`
+    : '';
+  return `SELECT sc.descendant_id FROM unit_closure sc
+           WHERE sc.ancestor_id IN (SELECT sg.unit_id FROM role_grant sg WHERE sg.member_id = $${first} AND sg.role = ANY($${first + 1}::text[])
+                                    ${viaMembership})`;
+}
 
 /** Parameters and SQL text that restrict a query to the caller's scope. */
 export interface ScopeFilter {
@@ -27,15 +43,19 @@ export class ScopeService {
    * Parameters are numbered from `first`. Use it inside the list query itself, never to filter afterwards.
    */
   filter(principal: Principal, cap: Capability, unitColumn: string, first: number): ScopeFilter {
-    const viaMembership = MEMBERSHIP_CAPABILITIES.has(cap)
-      ? ` OR EXISTS (SELECT 1 FROM unit_closure sc JOIN membership sm ON sm.unit_id = sc.ancestor_id
-                      WHERE sc.descendant_id = ${unitColumn} AND sm.member_id = $${first})`
-      : '';
     return {
-      sql: `(EXISTS (SELECT 1 FROM unit_closure sc JOIN role_grant sg ON sg.unit_id = sc.ancestor_id
-                      WHERE sc.descendant_id = ${unitColumn} AND sg.member_id = $${first} AND sg.role = ANY($${first + 1}::text[]))${viaMembership})`,
+      sql: `(${unitColumn} IN (${scopeUnitsSql(cap, first)}))`,
       params: [principal.memberId, [...CAPABILITY_ROLES[cap]]],
     };
+  }
+
+  /**
+   * A subquery of every unit id in the caller's scope for `cap` (parameters from `first`), for
+   * joins: `JOIN membership ms ON ms.unit_id IN (…)`. Scope is closed downwards, so this is the
+   * subtrees under the units where the caller holds a role (or, for read, sits).
+   */
+  units(principal: Principal, cap: Capability, first: number): ScopeFilter {
+    return { sql: scopeUnitsSql(cap, first), params: [principal.memberId, [...CAPABILITY_ROLES[cap]]] };
   }
 
   /** True when every one of the units is in scope. */

@@ -24,6 +24,7 @@ export const ErrorCode = {
   OrgMemberNotFound: 'ORG_MEMBER_NOT_FOUND',
   OrgUnitMoveCycle: 'ORG_UNIT_MOVE_CYCLE',
   OrgUnitNotEmpty: 'ORG_UNIT_NOT_EMPTY',
+  OrgUnitNameTaken: 'ORG_UNIT_NAME_TAKEN',
   OrgRootImmutable: 'ORG_ROOT_IMMUTABLE',
   OrgPhoneTaken: 'ORG_PHONE_TAKEN',
   OrgDingTalkIdTaken: 'ORG_DINGTALK_ID_TAKEN',

@@ -90,6 +90,7 @@ export interface CreateMemberRequest {
 /** Every field optional; `units` and `roles`, when given, replace the member's current ones. */
 export interface UpdateMemberRequest {
   name?: string;
+  phone?: string;
   title?: string | null;
   password?: string;
   dingtalkUserId?: string | null;
@@ -111,18 +112,40 @@ export interface SupervisorChainView {
   chain: Array<MemberSummary & { via: 'explicit' | 'unit-head' }>;
 }
 
+/** A column of the org import file (`POST /org/import`). */
+export type ImportColumn = 'unitPath' | 'name' | 'phone' | 'title' | 'isHead' | 'roles';
+
+/** One problem found in an import file. */
 export interface ImportRowError {
+  /** Line in the file as a text editor or Excel shows it (1 = the header); 0 = the file as a whole. */
   line: number;
+  /** The column at fault, when it is one column. */
+  column: ImportColumn | null;
+  /** What is wrong and how to fix it, in Chinese. */
   message: string;
 }
 
+/**
+ * What an import changed, or with `dryRun` would change. A file with any bad row changes nothing and
+ * answers 400 ORG_IMPORT_INVALID, whose problem+json carries this report as `report` with every error.
+ */
 export interface ImportReport {
   dryRun: boolean;
+  /** Data rows read (blank rows skipped). */
   rows: number;
   unitsCreated: number;
+  /** Paths of the units created, parents before children (`略阳县/兴州街道/五郎坪村`). */
+  createdUnits: string[];
   membersCreated: number;
+  /** Existing members (matched by phone) whose name, title, units, head flag or roles changed. */
   membersUpdated: number;
+  /** Existing members the file did not change. */
+  membersUnchanged: number;
+  membershipsAdded: number;
+  rolesGranted: number;
   errors: ImportRowError[];
+  /** Rows imported with a caveat (a disabled member stays disabled; an unknown column was ignored). */
+  warnings: ImportRowError[];
 }
 
 export interface SyncReport {

@@ -55,13 +55,20 @@ export class TreeQuery {
   @IsOptional() @Type(() => Number) @IsInt({ message: 'depth 必须是整数' }) @Min(0) @Max(20) depth?: number;
 }
 
-export class UnitMembersQuery {
-  @IsOptional() @IsIn(['true', 'false'], { message: 'recursive 必须是 true 或 false' }) recursive?: 'true' | 'false';
-  @ApiPropertyOptional({ description: '姓名、手机号或拼音首字母（如 zs 找 张三）' })
+export class MembersQuery {
+  @ApiPropertyOptional({ description: '姓名、手机号或拼音（首字母如 zsf 找 张三丰，或全拼开头）' })
   @IsOptional() @Transform(trim) @IsString() @MaxLength(50, { message: '搜索词不能超过 50 个字符' }) q?: string;
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @IsIn(['active', 'disabled', 'all']) status?: 'active' | 'disabled' | 'all';
+  @ApiPropertyOptional({ description: '上一页返回的 nextCursor' })
+  @IsOptional() @IsString() @MaxLength(300) cursor?: string;
+  @ApiPropertyOptional({ description: '每页条数（默认 50，最多 200）' })
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit 必须是整数' }) @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ enum: ['active', 'disabled', 'all'], description: '默认只列在职成员' })
+  @IsOptional() @IsIn(['active', 'disabled', 'all'], { message: 'status 必须是 active、disabled 或 all' }) status?: 'active' | 'disabled' | 'all';
+}
+
+export class UnitMembersQuery extends MembersQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true：含所有下级单位的成员' })
+  @IsOptional() @IsIn(['true', 'false'], { message: 'recursive 必须是 true 或 false' }) recursive?: 'true' | 'false';
 }
 
 export class MemberUnitDto implements MemberUnitInput {
@@ -89,6 +96,7 @@ export class CreateMemberDto implements CreateMemberRequest {
 
 export class UpdateMemberDto implements UpdateMemberRequest {
   @IsOptional() @Transform(trim) @IsString() @MinLength(1, { message: '姓名不能为空' }) @MaxLength(50) name?: string;
+  @IsOptional() @IsString() @Matches(/^1\d{10}$/, { message: '手机号应为 11 位数字' }) phone?: string;
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(100) title?: string | null;
   @IsOptional() @IsString() @MinLength(8, { message: '密码至少 8 位' }) @MaxLength(128) password?: string;
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(64) dingtalkUserId?: string | null;
