@@ -52,9 +52,8 @@ export class MemberDirectoryService {
     private readonly members: MembersService,
   ) {}
 
-  /** Members of one unit (heads first) or of its whole subtree, paged by pinyin. */
-  async unitMembers(principal: Principal, unitId: string, recursive: boolean, query: MemberListQuery): Promise<Page<MemberSummary>> {
-    await this.scope.assertUnit(principal, 'org.read', unitId, 'read');
+  /** Members of one unit (heads first) or of its whole subtree, paged by pinyin. Read scope over the unit is the route's (InScope). */
+  async unitMembers(unitId: string, recursive: boolean, query: MemberListQuery): Promise<Page<MemberSummary>> {
     const source = recursive
       ? `(SELECT um.member_id, bool_or(um.is_head) AS head, 1 AS rank
             FROM unit_closure c JOIN membership um ON um.unit_id = c.descendant_id
@@ -109,14 +108,12 @@ export class MemberDirectoryService {
   }
 
   /** The member card: who they are, where they sit, their roles and their direct supervisor. */
-  async card(principal: Principal, memberId: string): Promise<MemberCardView> {
-    await this.scope.assertMember(principal, 'org.read', memberId, 'read');
+  async card(memberId: string): Promise<MemberCardView> {
     const [view, chain] = await Promise.all([this.members.view(memberId), this.chainOf(memberId, 1)]);
     return { ...view, supervisor: chain[0] ?? null };
   }
 
-  async chain(principal: Principal, memberId: string): Promise<SupervisorChainView> {
-    await this.scope.assertMember(principal, 'org.read', memberId, 'read');
+  async chain(memberId: string): Promise<SupervisorChainView> {
     const [[member], chain] = await Promise.all([this.summaries([memberId]), this.chainOf(memberId)]);
     return { member, chain };
   }

@@ -6,6 +6,7 @@ import { IdPipe } from '../common/id.pipe.js';
 import { CreateMemberDto, MembersQuery, UpdateMemberDto } from './dto/org.dto.js';
 import { MemberAdminService } from './member-admin.service.js';
 import { MemberDirectoryService } from './member-directory.service.js';
+import { InScope } from './scope.guard.js';
 
 @ApiTags('org')
 @ApiBearerAuth()
@@ -23,15 +24,17 @@ export class MembersController {
   }
 
   @Get(':id')
+  @InScope('org.read', 'read', 'member')
   @ApiOperation({ summary: '成员名片：单位、角色、直属上级' })
-  card(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<MemberCardView> {
-    return this.directory.card(me, id);
+  card(@Param('id', IdPipe) id: string): Promise<MemberCardView> {
+    return this.directory.card(id);
   }
 
   @Get(':id/chain')
+  @InScope('org.read', 'read', 'member')
   @ApiOperation({ summary: '上级链：直属上级、上级的上级……直到最高' })
-  chain(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<SupervisorChainView> {
-    return this.directory.chain(me, id);
+  chain(@Param('id', IdPipe) id: string): Promise<SupervisorChainView> {
+    return this.directory.chain(id);
   }
 
   @Post()
@@ -41,6 +44,7 @@ export class MembersController {
   }
 
   @Patch(':id')
+  @InScope('org.write', 'write', 'member')
   @ApiOperation({ summary: '修改成员（含停用：status=disabled；成员不会被删除）' })
   update(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string, @Body() body: UpdateMemberDto): Promise<MemberCardView> {
     return this.admin.update(me, id, body);

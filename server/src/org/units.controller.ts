@@ -5,6 +5,7 @@ import { CurrentPrincipal, type Principal } from '../common/decorators.js';
 import { IdPipe } from '../common/id.pipe.js';
 import { CreateUnitDto, TreeQuery, UnitMembersQuery, UpdateUnitDto } from './dto/org.dto.js';
 import { MemberDirectoryService } from './member-directory.service.js';
+import { InScope } from './scope.guard.js';
 import { UnitsService } from './units.service.js';
 
 @ApiTags('org')
@@ -23,15 +24,17 @@ export class UnitsController {
   }
 
   @Get(':id')
+  @InScope('org.read', 'read', 'unit')
   @ApiOperation({ summary: '单位详情（路径、下级数、成员数）' })
-  detail(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<UnitDetailView> {
-    return this.units.detail(me, id);
+  detail(@Param('id', IdPipe) id: string): Promise<UnitDetailView> {
+    return this.units.detail(id);
   }
 
   @Get(':id/members')
+  @InScope('org.read', 'read', 'unit')
   @ApiOperation({ summary: '单位成员（recursive=true 含下级单位），可按姓名、手机号、拼音首字母搜索' })
-  members(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string, @Query() q: UnitMembersQuery): Promise<Page<MemberSummary>> {
-    return this.directory.unitMembers(me, id, q.recursive === 'true', q);
+  members(@Param('id', IdPipe) id: string, @Query() q: UnitMembersQuery): Promise<Page<MemberSummary>> {
+    return this.directory.unitMembers(id, q.recursive === 'true', q);
   }
 
   @Post()
@@ -41,12 +44,14 @@ export class UnitsController {
   }
 
   @Patch(':id')
+  @InScope('org.write', 'write', 'unit')
   @ApiOperation({ summary: '修改单位：改名、类型、排序，或移动到其他上级单位' })
   update(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string, @Body() body: UpdateUnitDto): Promise<UnitDetailView> {
     return this.units.update(me, id, body);
   }
 
   @Delete(':id')
+  @InScope('org.write', 'write', 'unit')
   @HttpCode(204)
   @ApiOperation({ summary: '删除空单位（有成员或下级单位时拒绝）' })
   remove(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<void> {

@@ -105,8 +105,8 @@ export class UnitsService {
     return { roots: roots.map((id) => byId.get(id)!).filter(Boolean) };
   }
 
-  async detail(principal: Principal, unitId: string): Promise<UnitDetailView> {
-    await this.scope.assertUnit(principal, 'org.read', unitId, 'read');
+  /** One unit with its path and counts. The caller's read scope over it is checked by the route (InScope). */
+  async detail(unitId: string): Promise<UnitDetailView> {
     const { rows: [u] } = await this.pool.query<NodeRow & { dingtalk_dept_id: string | null; path: { id: string; name: string; kind: UnitKind }[] | null; child_count: number }>(
       `SELECT u.id, u.parent_id, u.name, u.kind, u.sort_order, u.dingtalk_dept_id,
               (SELECT json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind) ORDER BY c.depth DESC)
@@ -144,15 +144,15 @@ export class UnitsService {
       if (req.sortOrder !== undefined) await this.makeRoom(tx, req.parentId, req.sortOrder);
       return OrgTree.insertUnit(tx, { parentId: req.parentId, name: req.name, kind: req.kind, sortOrder: req.sortOrder });
     });
-    return this.detail(principal, id);
+    return this.detail(id);
   }
 
   /**
    * Renames, re-kinds, reorders or moves a unit. Renaming needs admin over the unit; reordering and
-   * moving change the parent's children, so they need admin over the (old and new) parent.
+   * moving change the parent's children, so they need admin over the (old and new) parent. Admin over
+   * the unit itself is checked by the route (InScope).
    */
   async update(principal: Principal, unitId: string, req: UpdateUnitRequest): Promise<UnitDetailView> {
-    await this.scope.assertUnit(principal, 'org.write', unitId, 'write');
     const current = await this.current(unitId);
     const moving = req.parentId !== undefined && req.parentId !== current.parent_id;
     if ((moving || req.sortOrder !== undefined) && current.parent_id === null) {
@@ -177,12 +177,11 @@ export class UnitsService {
         ]);
       }
     });
-    return this.detail(principal, unitId);
+    return this.detail(unitId);
   }
 
   /** Deletes an empty unit; its parent's admin may. Refused with the counts while it has members or sub-units. */
   async remove(principal: Principal, unitId: string): Promise<void> {
-    await this.scope.assertUnit(principal, 'org.write', unitId, 'write');
     const current = await this.current(unitId);
     if (current.parent_id === null) throw new DomainError(ErrorCode.OrgRootImmutable, '根单位不能删除');
     await this.scope.assertUnit(principal, 'org.write', current.parent_id, 'write');
