@@ -5,8 +5,9 @@
  */
 import { startServer } from './server.js';
 import me from './scenarios/me.js';
+import orgSubtree from './scenarios/org-subtree.js';
 
-const SCENARIOS = { me };
+const SCENARIOS = { me, 'org.subtree': orgSubtree };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -35,7 +36,13 @@ try {
   await env.stop();
 }
 
-const fmt = (r) => (r.rps !== undefined ? `${r.rps.toFixed(0)} req/s (p95 ${r.p95.toFixed(1)} ms${r.failed ? `, ${r.failed} failed` : ''})` : r.text);
+/** A throughput row (rps), a latency row (p50/p95 only; its ratio is baseline time ÷ ours, so > 1 means faster), or text. */
+const fmt = (r) =>
+  r.rps !== undefined
+    ? `${r.rps.toFixed(0)} req/s (p95 ${r.p95.toFixed(1)} ms${r.failed ? `, ${r.failed} failed` : ''})`
+    : r.p50 !== undefined
+      ? `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms`
+      : r.text;
 console.log('\nscenario | ours | baseline | ratio | target');
 console.log('---|---|---|---|---');
 for (const r of rows) {
