@@ -15,11 +15,24 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./tab-layout.vue'),
     children: [
       { path: '', name: 'workbench', component: () => import('@/pages/workbench.page.vue'), meta: { title: '工作台' } },
+      { path: 'contacts', name: 'contacts', component: () => import('@/pages/contacts.page.vue'), meta: { title: '通讯录' } },
       { path: 'me', name: 'me', component: () => import('@/pages/me.page.vue'), meta: { title: '我的' } },
     ],
     meta: { title: '连心' },
   },
-  ...WORKBENCH_TILES.map(
+  {
+    path: '/contacts/units/:id',
+    name: 'contacts-unit',
+    component: () => import('@/pages/contacts-unit.page.vue'),
+    meta: { title: '通讯录' },
+  },
+  {
+    path: '/contacts/members/:id',
+    name: 'contacts-member',
+    component: () => import('@/pages/contacts-member.page.vue'),
+    meta: { title: '成员资料' },
+  },
+  ...WORKBENCH_TILES.filter((tile) => tile.soon).map(
     (tile): RouteRecordRaw => ({
       path: tile.path,
       name: tile.name,

@@ -1,6 +1,6 @@
 import { API_PREFIX, ApiPaths, ErrorCode } from '@lianxin/shared';
 import { ApiError, ClientErrorCode, isProblem } from './api-error';
-import { type GetEndpoints, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
+import { type GetEndpoints, type IdPath, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
 import { tokenStore } from './token-store';
 
 export { ApiError, ClientErrorCode } from './api-error';
@@ -94,6 +94,11 @@ async function readError(response: Response): Promise<ApiError> {
 export const http = {
   get<P extends keyof GetEndpoints>(path: P, options?: RequestOptions): Promise<GetEndpoints[P]> {
     return send<GetEndpoints[P]>('GET', path, undefined, false, options);
+  },
+
+  /** GET of a path with an id in it (`ById.member(id)`); the path carries the answer type. */
+  getById<T>(path: IdPath<T>, options?: RequestOptions): Promise<T> {
+    return send<T>('GET', path, undefined, false, options);
   },
 
   post<P extends keyof PostEndpoints>(path: P, body: PostEndpoints[P]['body'], options?: RequestOptions): Promise<PostEndpoints[P]['result']> {

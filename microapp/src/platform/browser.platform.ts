@@ -59,6 +59,15 @@ export function createBrowserPlatform(): Platform {
       if (!file) return null;
       return http.upload<T>(path, file, file.name || 'photo.jpg');
     },
+    hostCallMenu: false,
+    callPhone(phone: string) {
+      window.location.href = `tel:${phone}`;
+      return Promise.resolve();
+    },
+    hostContactPicker: false,
+    chooseContacts() {
+      return Promise.reject(new PlatformError('请在钉钉中打开以使用钉钉通讯录', 'not-in-dingtalk'));
+    },
     toast(message: string, kind: ToastKind = 'info') {
       if (kind === 'success') showToast({ type: 'success', message });
       else showToast({ type: 'text', message, wordBreak: 'break-word', duration: kind === 'fail' ? 3000 : 2000 });

@@ -10,13 +10,27 @@ import { showToast$ as showToast } from 'dingtalk-jsapi/api/union/showToast';
 import { requestAuthCode$ as requestAuthCodeV2 } from 'dingtalk-jsapi/api/union/requestAuthCode';
 import { requestAuthCode$ as requestAuthCodeLegacy } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
 import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/union/uploadFile';
-import { ApiPaths } from '@lianxin/shared';
+import { complexPicker$ as complexPicker } from 'dingtalk-jsapi/api/biz/contact/complexPicker';
+import { departmentsPicker$ as departmentsPicker } from 'dingtalk-jsapi/api/biz/contact/departmentsPicker';
+import { showCallMenu$ as showCallMenu } from 'dingtalk-jsapi/api/biz/telephone/showCallMenu';
+import { ApiPaths, type JsapiConfigView } from '@lianxin/shared';
 import { http } from '@/lib/http';
-import type { DingTalkApp, GeoFix, Platform, ToastKind } from './platform';
+import type { DingTalkApp, GeoFix, HostContactChoice, HostContactPickOptions, Platform, ToastKind } from './platform';
 import { PlatformError } from './platform-error';
 
 /** JSAPIs that need dd.config; names as the SDK maps them. */
-const JS_API_LIST = ['device.geolocation.get', 'biz.util.chooseImage', 'getLocation', 'chooseImage'];
+const JS_API_LIST = [
+  'device.geolocation.get',
+  'biz.util.chooseImage',
+  'getLocation',
+  'chooseImage',
+  'biz.contact.complexPicker',
+  'biz.contact.departmentsPicker',
+  'biz.telephone.showCallMenu',
+];
+
+/** Most people complexPicker may return at once (DingTalk allows up to 10,000). */
+const MAX_PICKED_USERS = 1000;
 
 /** Codes the SDK and the client put in `errorCode`. */
 const CANCELLED = new Set(['-1', '11']);
@@ -60,18 +74,19 @@ function isCancel(error: unknown): boolean {
 /**
  * JSAPI authentication: dd.config with what the server signed for the page's URL (without #).
  * DingTalk checks the URL the client opened, and dd.config counts once per page (route changes
- * included), so the URL is taken at start and a second dd.config is never attempted.
+ * included), so the URL is taken at start and a second dd.config is never attempted. Resolves to
+ * the config, whose corpId and agentId the contact picker needs.
  */
-function createAuthentication(pageUrl: string): () => Promise<void> {
-  let configured: Promise<void> | null = null;
-  let fetching: Promise<void> | null = null;
+function createAuthentication(pageUrl: string): () => Promise<JsapiConfigView> {
+  let configured: Promise<JsapiConfigView> | null = null;
+  let fetching: Promise<JsapiConfigView> | null = null;
   return () => {
     if (configured) return configured;
     // Only fetching the signature can be retried (weak signal); a refused signature stays refused.
     fetching ??= http.get(ApiPaths.auth.jsapiConfig, { query: { url: pageUrl } }).then(
       (config) => {
-        configured = new Promise<void>((resolve, reject) => {
-          dd.ready(() => resolve());
+        configured = new Promise<JsapiConfigView>((resolve, reject) => {
+          dd.ready(() => resolve(config));
           dd.error((error: unknown) => reject(describe(error, '钉钉接口鉴权')));
           dd.config({ ...config, type: 0, jsApiList: JS_API_LIST });
         });
@@ -83,6 +98,28 @@ function createAuthentication(pageUrl: string): () => Promise<void> {
       },
     );
     return fetching;
+  };
+}
+
+interface PickedDepartment {
+  id?: string | number;
+  name?: string;
+}
+
+interface PickedUser {
+  emplId?: string;
+  name?: string;
+}
+
+/** complexPicker and departmentsPicker answers, in our shape; ids are DingTalk's. */
+function toChoice(answer: { users?: PickedUser[]; departments?: PickedDepartment[] }): HostContactChoice {
+  return {
+    users: (answer.users ?? [])
+      .filter((user) => user.emplId)
+      .map((user) => ({ dingtalkUserId: String(user.emplId), name: user.name ?? '' })),
+    departments: (answer.departments ?? [])
+      .filter((dept) => dept.id !== undefined && dept.id !== null && dept.id !== '')
+      .map((dept) => ({ dingtalkDeptId: String(dept.id), name: dept.name ?? '' })),
   };
 }
 
@@ -150,6 +187,55 @@ export function createDingTalkPlatform(): Platform {
         throw describe(error, '上传照片');
       }
       return http.parseUploadAnswer<T>(Number(answer.statusCode ?? 200), answer.data ?? '');
+    },
+    hostCallMenu: true,
+    async callPhone(phone: string) {
+      // The menu may need dd.config; when that failed, calling it anyway still gets the fallback below.
+      await withTimeout(whenReady(), '钉钉接口鉴权').catch((error: unknown) => console.warn('钉钉 JSAPI 鉴权未完成', error));
+      try {
+        // No time limit: the menu stays open until the person chooses.
+        await showCallMenu({ phoneNumber: phone, code: '+86', showDingCall: true });
+      } catch (error) {
+        if (isCancel(error)) return;
+        // An older client or a refused JSAPI: the system dialler still works from a web view.
+        console.warn('钉钉拨号菜单不可用，改用系统拨号', error);
+        window.location.href = `tel:${phone}`;
+      }
+    },
+    hostContactPicker: true,
+    async chooseContacts(options: HostContactPickOptions): Promise<HostContactChoice | null> {
+      const { corpId, agentId } = await withTimeout(whenReady(), '钉钉接口鉴权');
+      const appId = Number(agentId);
+      const common = {
+        title: options.title,
+        corpId,
+        multiple: options.multiple,
+        ...(Number.isFinite(appId) ? { appId } : {}),
+        pickedDepartments: [],
+        disabledDepartments: [],
+        requiredDepartments: [],
+      };
+      try {
+        // No time limit: the person may browse DingTalk's directory for as long as they like.
+        const answer =
+          options.mode === 'units'
+            ? await departmentsPicker({ ...common, limitTips: '已达到可选单位上限', maxDepartments: 500 })
+            : await complexPicker({
+                ...common,
+                limitTips: `最多选择 ${MAX_PICKED_USERS} 人`,
+                maxUsers: MAX_PICKED_USERS,
+                pickedUsers: [],
+                disabledUsers: [],
+                requiredUsers: [],
+                permissionType: 'GLOBAL',
+                responseUserOnly: options.mode === 'members',
+                startWithDepartmentId: 0,
+              });
+        return toChoice(answer as { users?: PickedUser[]; departments?: PickedDepartment[] });
+      } catch (error) {
+        if (isCancel(error)) return null;
+        throw describe(error, '钉钉选人');
+      }
     },
     toast(message: string, kind: ToastKind = 'info') {
       const type = kind === 'success' ? 'success' : kind === 'fail' ? 'error' : 'none';

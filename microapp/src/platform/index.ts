@@ -1,7 +1,7 @@
 import { createBrowserPlatform } from './browser.platform';
 import type { Platform } from './platform';
 
-export type { CoordSystem, DingTalkApp, GeoFix, Platform, ToastKind } from './platform';
+export type { CoordSystem, DingTalkApp, GeoFix, HostContactChoice, HostContactPickOptions, HostPickMode, Platform, ToastKind } from './platform';
 export { PlatformError } from './platform-error';
 
 let current: Platform | null = null;

@@ -19,6 +19,24 @@ export interface DingTalkApp {
   clientId: string | null;
 }
 
+/** What the host's own contact picker should offer: departments, people, or both. */
+export type HostPickMode = 'units' | 'members' | 'both';
+
+export interface HostContactPickOptions {
+  title: string;
+  mode: HostPickMode;
+  multiple: boolean;
+}
+
+/**
+ * What the host's contact picker returned, in the host's own ids (DingTalk userid and dept id);
+ * the org feature matches them to our members and units.
+ */
+export interface HostContactChoice {
+  users: Array<{ dingtalkUserId: string; name: string }>;
+  departments: Array<{ dingtalkDeptId: string; name: string }>;
+}
+
 /**
  * Everything that differs between running inside DingTalk and in a plain browser.
  * The rest of the app only talks to this; nothing else knows DingTalk exists.
@@ -37,6 +55,17 @@ export interface Platform {
   getLocation(): Promise<GeoFix>;
   /** Lets the person take or choose one photo and uploads it to an API path; null when they cancel. */
   uploadPhoto<T>(path: string): Promise<T | null>;
+  /**
+   * True when the host has a call menu of its own (DingTalk: phone, DING call…); then a 拨打 link
+   * calls `callPhone` instead of following its `tel:` address.
+   */
+  readonly hostCallMenu: boolean;
+  /** Offers to call the number (a browser simply opens `tel:`). */
+  callPhone(phone: string): Promise<void>;
+  /** The host has an organisation contact picker of its own (DingTalk's complexPicker). */
+  readonly hostContactPicker: boolean;
+  /** Opens the host's contact picker; null when the person backs out. */
+  chooseContacts(options: HostContactPickOptions): Promise<HostContactChoice | null>;
   toast(message: string, kind?: ToastKind): void;
   setTitle(title: string): void;
 }
