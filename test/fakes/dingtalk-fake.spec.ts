@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { AUTH_CODE_TTL_MS, DingTalkFake, TICKET_MAX_AGE_MS, TOKEN_TTL_SECONDS, urlAsSigned } from './dingtalk-fake';
+import { AUTH_CODE_TTL_MS, DingTalkFake, pushDecrypt, pushEncrypt, pushSignature, TICKET_MAX_AGE_MS, TOKEN_TTL_SECONDS, urlAsSigned } from './dingtalk-fake';
 
-/** Direct checks that the fake answers in DingTalk's shapes (reference §2.0–§2.6, §2.15). */
+/** Direct checks that the fake answers in DingTalk's shapes (reference §2.0–§2.8, §2.15, §4.1–§4.2). */
 describe('DingTalkFake', () => {
   const fake = new DingTalkFake();
   let base: string;
@@ -279,6 +279,194 @@ describe('DingTalkFake', () => {
         body: { code: 'systemBusy', message: '系统繁忙', requestid: expect.any(String) },
       });
       expect((await post('/v1.0/nope', {})).status).toBe(404);
+    });
+  });
+
+  describe('contacts directory (§2.7, §2.8)', () => {
+    // Its own directory: 1 ─ 局A(leader a0) ─ 科A1 ; 1 ─ 镇B ─ 村B1 ; 250 users in 科A1, a few elsewhere.
+    const dir = new DingTalkFake({ orgName: '某县' });
+    let dirBase: string;
+    let t: string;
+    const ids: Record<string, number> = {};
+    beforeAll(async () => {
+      dirBase = await dir.start();
+      ids.a = dir.addDept({ name: '局A' }).deptId;
+      ids.b = dir.addDept({ name: '镇B', deptId: 912_345_678_901 }).deptId;
+      ids.a1 = dir.addDept({ name: '科A1', parentId: ids.a }).deptId;
+      ids.b1 = dir.addDept({ name: '村B1', parentId: ids.b }).deptId;
+      dir.addUser({ userid: 'a0', name: '甲', mobile: '13000000000', deptIds: [ids.a, ids.b1], leaderIn: [ids.a] });
+      for (let i = 1; i <= 250; i++) dir.addUser({ userid: `u${i}`, name: `用户${i}`, mobile: `131${String(i).padStart(8, '0')}`, deptIds: [ids.a1] });
+      const res = await fetch(`${dirBase}/gettoken?appkey=${dir.appKey}&appsecret=${dir.appSecret}`);
+      t = ((await res.json()) as { access_token: string }).access_token;
+    });
+    afterAll(() => dir.stop());
+    const call = async (path: string, body: unknown, form = false) => {
+      const res = await fetch(`${dirBase}${path}?access_token=${t}`, {
+        method: 'POST',
+        headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+        body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { errcode: number; errmsg: string; result?: any };
+    };
+
+    it('listsub answers the next level only, root by default, with ids as JSON numbers', async () => {
+      const root = await call('/topapi/v2/department/listsub', { language: 'zh_CN' });
+      expect(root).toEqual({
+        errcode: 0,
+        errmsg: 'ok',
+        request_id: expect.any(String),
+        result: [
+          { dept_id: ids.a, name: '局A', parent_id: 1, create_dept_group: true, auto_add_user: true },
+          { dept_id: 912345678901, name: '镇B', parent_id: 1, create_dept_group: true, auto_add_user: true },
+        ],
+      });
+      expect((await call('/topapi/v2/department/listsub', { dept_id: 1 })).result).toEqual(root.result);
+      expect((await call('/topapi/v2/department/listsub', { dept_id: ids.b })).result).toEqual([expect.objectContaining({ dept_id: ids.b1, name: '村B1', parent_id: ids.b })]);
+      expect((await call('/topapi/v2/department/listsub', { dept_id: ids.b1 })).result).toEqual([]);
+      expect((await call('/topapi/v2/department/listsub', { dept_id: String(ids.a) }, true)).result).toEqual([expect.objectContaining({ dept_id: ids.a1 })]);
+    });
+
+    it('listsub and department/get answer 60003 for an unknown department and 400002 for a malformed id', async () => {
+      expect(await call('/topapi/v2/department/listsub', { dept_id: 999 })).toMatchObject({ errcode: 60003, errmsg: '部门不存在' });
+      expect((await call('/topapi/v2/department/listsub', { dept_id: 'abc' })).errcode).toBe(400002);
+      expect((await call('/topapi/v2/department/listsub', { dept_id: 1, language: 'fr' })).errcode).toBe(400002);
+      expect((await call('/topapi/v2/department/get', { dept_id: 999 })).errcode).toBe(60003);
+      expect((await call('/topapi/v2/department/get', {})).errcode).toBe(400002);
+    });
+
+    it('department/get returns one department with its parent and heads; the root has no parent', async () => {
+      expect((await call('/topapi/v2/department/get', { dept_id: ids.a, language: 'zh_CN' })).result).toEqual(
+        expect.objectContaining({ dept_id: ids.a, name: '局A', parent_id: 1, order: 1, dept_manager_userid_list: ['a0'] }),
+      );
+      const root = (await call('/topapi/v2/department/get', { dept_id: 1 })).result;
+      expect(root).toMatchObject({ dept_id: 1, name: '某县' });
+      expect(root).not.toHaveProperty('parent_id');
+    });
+
+    it('user/list pages by cursor (size ≤ 100) without sub-departments, and says who leads the department', async () => {
+      const seen: string[] = [];
+      let cursor = 0;
+      let pages = 0;
+      for (;;) {
+        const r = await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor, size: 100, order_field: 'custom', contain_access_limit: false, language: 'zh_CN' });
+        expect(r.errcode).toBe(0);
+        pages++;
+        seen.push(...r.result.list.map((u: { userid: string }) => u.userid));
+        if (!r.result.has_more) {
+          expect(r.result).not.toHaveProperty('next_cursor');
+          break;
+        }
+        cursor = r.result.next_cursor;
+      }
+      expect(pages).toBe(3);
+      expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => `u${i + 1}`));
+      // 局A holds a0 only: 科A1's users are not included.
+      const a = await call('/topapi/v2/user/list', { dept_id: ids.a, cursor: 0, size: 10 });
+      expect(a.result).toEqual({
+        has_more: false,
+        list: [expect.objectContaining({ userid: 'a0', name: '甲', mobile: '13000000000', dept_id_list: [ids.a, ids.b1], leader: true, active: true })],
+      });
+      const b1 = await call('/topapi/v2/user/list', { dept_id: ids.b1, cursor: '0', size: '10' }, true);
+      expect(b1.result.list).toEqual([expect.objectContaining({ userid: 'a0', leader: false })]);
+    });
+
+    it('user/list validates like DingTalk: 400002 without dept_id/cursor/size, 40035 for size > 100 or a bad order, 60003 for an unknown department', async () => {
+      expect((await call('/topapi/v2/user/list', { dept_id: ids.a1, size: 10 })).errcode).toBe(400002);
+      expect((await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: 0 })).errcode).toBe(400002);
+      expect((await call('/topapi/v2/user/list', { cursor: 0, size: 10 })).errcode).toBe(400002);
+      expect(await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: 0, size: 101 })).toMatchObject({ errcode: 40035, errmsg: '不合法的参数' });
+      expect((await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: 0, size: 0 })).errcode).toBe(40035);
+      expect((await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: -1, size: 10 })).errcode).toBe(40035);
+      expect((await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: 0, size: 10, order_field: 'name' })).errcode).toBe(40035);
+      expect((await call('/topapi/v2/user/list', { dept_id: 999, cursor: 0, size: 10 })).errcode).toBe(60003);
+    });
+
+    it('user/list orders by entry and by last change', async () => {
+      dir.updateUser('u1', { title: '股长' });
+      const first = async (order_field: string) => (await call('/topapi/v2/user/list', { dept_id: ids.a1, cursor: 0, size: 1, order_field })).result.list[0].userid;
+      expect(await first('entry_asc')).toBe('u1');
+      expect(await first('entry_desc')).toBe('u250');
+      expect(await first('modify_desc')).toBe('u1');
+      expect(await first('modify_asc')).toBe('u2');
+    });
+
+    it('answers 90018 past the per-API QPS limit when one is set; each API has its own budget', async () => {
+      dir.qpsLimit = 3;
+      try {
+        const results = await Promise.all(Array.from({ length: 5 }, () => call('/topapi/v2/department/listsub', { dept_id: 1 })));
+        expect(results.map((r) => r.errcode).sort()).toEqual([0, 0, 0, 90018, 90018]);
+        expect(results.find((r) => r.errcode === 90018)).toMatchObject({ errmsg: '当前应用调用该接口的频率超过限制' });
+        expect(dir.throttled.get('/topapi/v2/department/listsub')).toBe(2);
+        expect((await call('/topapi/v2/department/get', { dept_id: 1 })).errcode).toBe(0);
+      } finally {
+        dir.qpsLimit = null;
+      }
+    });
+
+    it('user/get reports leader_in_dept per department', async () => {
+      const r = await call('/topapi/v2/user/get', { userid: 'a0' });
+      expect(r.result.leader_in_dept).toEqual([
+        { dept_id: ids.a, leader: true },
+        { dept_id: ids.b1, leader: false },
+      ]);
+    });
+
+    it('edits the tree as the console would: moves and renames, refusing cycles and removing only empty departments', () => {
+      const c = dir.addDept({ name: '临时科', parentId: ids.a1 });
+      expect(() => dir.updateDept(ids.a, { parentId: c.deptId })).toThrow(/under itself/);
+      expect(() => dir.addDept({ name: 'x', parentId: 12345 })).toThrow(/no parent/);
+      expect(() => dir.removeDept(ids.a)).toThrow(/sub-departments/);
+      expect(() => dir.removeDept(ids.b1)).toThrow(/users/);
+      expect(() => dir.removeDept(1)).toThrow(/root/);
+      dir.updateDept(c.deptId, { name: '临时股', parentId: ids.b });
+      expect(dir.dept(c.deptId)).toMatchObject({ name: '临时股', parentId: ids.b });
+      dir.removeDept(c.deptId);
+      expect(dir.deptList().map((d) => d.name)).toEqual(['局A', '科A1', '镇B', '村B1']);
+    });
+  });
+
+  describe('event push crypto and requests (§4.1, §4.2)', () => {
+    const A = { token: '123456', aesKey: '1234567890123456789012345678901234567890123', ownerKey: 'dingsnotzck6pm5veliw' };
+    const encA = 'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==';
+    const B = { token: 'mryue', aesKey: 'Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7', ownerKey: 'ding6ccabc44d2c8d38b' };
+    const encB = '0vJiX6vliEpwG3U45CtXqi+m8PXbQRARJ8p8BbDuD1EMTDf0jKpQ79QS93qEk7XHpP6u+oTTrd15NRPvNvmBKyDCYxxOK+HZeKju4yhELOFchzNukR+t8SB/qk4ROMu3';
+
+    it('matches the official vectors A and B', () => {
+      expect(pushSignature(A.token, '1614767836', 'A7Co0cJLMzIDtMMI', encA)).toBe('9a95a004dd16f5c307e849b994173f76aa26e5eb');
+      expect(pushDecrypt(encA, A.aesKey, A.ownerKey)).toBe('success');
+      expect(pushSignature(B.token, '1608001896814', 'WL4PK6yA', encB)).toBe('03044561471240d4a14bb09372dfcfd4fd0e40cb');
+      expect(pushDecrypt(encB, B.aesKey, B.ownerKey)).toBe('{"EventType":"check_url"}');
+      expect(() => pushDecrypt(encB, B.aesKey, 'dingcorp')).toThrow(/900010/);
+      expect(pushDecrypt(pushEncrypt('你好', B.aesKey, B.ownerKey, Buffer.alloc(16, 9)), B.aesKey, B.ownerKey)).toBe('你好');
+    });
+
+    it('builds a signed, encrypted push for an org event, with the subscription keys it puts in env()', () => {
+      const f = new DingTalkFake({ callbackToken: B.token, callbackAesKey: B.aesKey, callbackOwnerKey: B.ownerKey });
+      const ev = f.orgEvent('user_add_org', { userId: ['zhangsan'] });
+      expect(ev).toEqual({ EventType: 'user_add_org', EventTime: expect.any(Number), CorpId: f.corpId, BizId: expect.any(String), eventId: expect.stringMatching(/^[0-9a-f]{32}$/), timeStamp: expect.stringMatching(/^\d{13}$/), userId: ['zhangsan'] });
+      expect(f.orgEvent('org_dept_remove', { deptId: [5] })).toMatchObject({ deptId: [5] });
+      const req = f.callbackRequest(ev, { timestamp: '1700000000000', nonce: 'abc' });
+      expect(req.query).toEqual({ msg_signature: pushSignature(B.token, '1700000000000', 'abc', req.body.encrypt), timestamp: '1700000000000', nonce: 'abc' });
+      expect(req.search).toBe(`?msg_signature=${req.query.msg_signature}&timestamp=1700000000000&nonce=abc`);
+      expect(JSON.parse(pushDecrypt(req.body.encrypt, B.aesKey, B.ownerKey))).toEqual(ev);
+      expect(Object.keys(f.callbackRequest('{"EventType":"check_url"}', { style: 'legacy' }).query)).toEqual(['signature', 'timeStamp', 'nonce']);
+      // A push under other keys cannot be opened with the subscription's.
+      const forged = f.callbackRequest(ev, { keys: { ownerKey: f.corpId } });
+      expect(() => pushDecrypt(forged.body.encrypt, B.aesKey, B.ownerKey)).toThrow(/900010/);
+    });
+
+    it('checks the app’s answer as DingTalk does: all four fields, a matching signature, the owner key', () => {
+      const f = new DingTalkFake();
+      const key = f.callbackAesKey;
+      expect(key).toMatch(/^[A-Za-z0-9]{43}$/);
+      expect(fake.env()).toMatchObject({ DINGTALK_CALLBACK_TOKEN: fake.callbackToken, DINGTALK_CALLBACK_AES_KEY: fake.callbackAesKey });
+      const encrypt = pushEncrypt('success', key, f.appKey, Buffer.alloc(16, 1));
+      const answer = { msg_signature: pushSignature(f.callbackToken, '1', 'n', encrypt), timeStamp: '1', nonce: 'n', encrypt };
+      expect(f.openCallbackResponse(answer)).toBe('success');
+      expect(() => f.openCallbackResponse({ ...answer, msg_signature: 'x' })).toThrow(/900005/);
+      expect(() => f.openCallbackResponse({ encrypt })).toThrow(/返回字段值失败/);
+      expect(() => f.openCallbackResponse('success')).toThrow(/返回字段值失败/);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,6 +13,10 @@ import type { AddressInfo } from 'node:net';
  *
  * Time inside the fake runs on its own clock (`advanceClock`), so token, ticket and 免登 code
  * lifetimes can be crossed without waiting. Tests steer it through plain methods, not HTTP.
+ *
+ * It also holds a contacts directory (department tree under the root department 1, users in one
+ * or more departments) served by `department/listsub`, `department/get` and `user/list` (§2.7,
+ * §2.8), and builds org-change event pushes encrypted and signed as §4.2 describes.
  */
 
 export interface FakeDingTalkUser {
@@ -30,7 +34,44 @@ export interface FakeDingTalkUser {
   managerUserid?: string;
   admin?: boolean;
   boss?: boolean;
+  /** Departments where the user is the head (主管): `leader_in_dept` in user/get, `leader` in user/list. */
+  leaderIn?: number[];
 }
+
+/** A department of the fake's contacts. The root department 1 always exists and has no parent. */
+export interface FakeDingTalkDept {
+  deptId: number;
+  name: string;
+  /** Null only for the root department 1. */
+  parentId: number | null;
+  /** Position among siblings (listsub answers in this order, then by id). */
+  order: number;
+}
+
+/** The envelope of an org-change event after decryption (§4.1). */
+export interface FakeOrgEvent {
+  EventType: string;
+  EventTime: number;
+  CorpId: string;
+  BizId: string;
+  eventId: string;
+  timeStamp: string;
+  userId?: string[];
+  deptId?: number[];
+  diffInfo?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** What DingTalk would POST to the callback URL: query parameters and the JSON body. */
+export interface FakeCallbackRequest {
+  query: Record<string, string>;
+  /** `?msg_signature=…&timestamp=…&nonce=…` ready to append to the callback path. */
+  search: string;
+  body: { encrypt: string };
+}
+
+export const ORG_EVENT_TYPES = ['user_add_org', 'user_modify_org', 'user_leave_org', 'org_dept_create', 'org_dept_modify', 'org_dept_remove'] as const;
+export type FakeOrgEventType = (typeof ORG_EVENT_TYPES)[number] | 'check_url';
 
 export interface DingTalkFakeOptions {
   appKey?: string;
@@ -41,6 +82,14 @@ export interface DingTalkFakeOptions {
   unknownUserErrcode?: 33012 | 60121;
   /** How an expired token is reported: a plain `errcode 42001`, or `errcode 88` with `sub_code 42001`. */
   expiredTokenStyle?: 'plain' | 'sub_code';
+  /** Name of the root department 1 (the organisation). */
+  orgName?: string;
+  /** Calls per OAPI path in any one second before errcode 90018 (§2.0: 20 per app and API); unlimited when not set. */
+  qpsLimit?: number;
+  /** Event subscription keys (§4.2); random when not given. The owner key defaults to the appKey. */
+  callbackToken?: string;
+  callbackAesKey?: string;
+  callbackOwnerKey?: string;
 }
 
 export interface RecordedCall {
@@ -143,11 +192,25 @@ export class DingTalkFake {
   /** Changeable between tests. */
   unknownUserErrcode: 33012 | 60121;
   expiredTokenStyle: 'plain' | 'sub_code';
+  /** Calls per OAPI path in any one second before errcode 90018; null = unlimited. Changeable between tests. */
+  qpsLimit: number | null;
+  /** Calls refused by the QPS limit, per path. */
+  readonly throttled = new Map<string, number>();
+  private readonly recent = new Map<string, number[]>();
+  /** Event subscription keys, as entered in the developer console (§4.2). */
+  readonly callbackToken: string;
+  readonly callbackAesKey: string;
+  readonly callbackOwnerKey: string;
 
   private server: Server | null = null;
   private baseUrl: string | null = null;
   private clockOffsetMs = 0;
   private readonly users = new Map<string, FakeDingTalkUser>();
+  private readonly depts = new Map<number, FakeDingTalkDept>();
+  private nextDeptId = 400_000_001;
+  /** Per user: when added and when last changed, for user/list's entry_* and modify_* orders. */
+  private readonly userSeq = new Map<string, { entry: number; modified: number }>();
+  private seq = 0;
   private readonly codes = new Map<string, { userid: string; expiresAt: number }>();
   private readonly tokens = new Map<string, TokenRecord>();
   private currentToken: TokenRecord | null = null;
@@ -162,6 +225,11 @@ export class DingTalkFake {
     this.agentId = opts.agentId ?? '3000000001';
     this.unknownUserErrcode = opts.unknownUserErrcode ?? 60121;
     this.expiredTokenStyle = opts.expiredTokenStyle ?? 'plain';
+    this.qpsLimit = opts.qpsLimit ?? null;
+    this.callbackToken = opts.callbackToken ?? randomBytes(12).toString('hex');
+    this.callbackAesKey = opts.callbackAesKey ?? randomAesKey();
+    this.callbackOwnerKey = opts.callbackOwnerKey ?? this.appKey;
+    this.depts.set(1, { deptId: 1, name: opts.orgName ?? '钉钉测试组织', parentId: null, order: 0 });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -200,7 +268,7 @@ export class DingTalkFake {
     return this.baseUrl;
   }
 
-  /** The DINGTALK_* variables that point an app at this fake (both base URLs, app credentials). */
+  /** The DINGTALK_* variables that point an app at this fake (both base URLs, app credentials, event subscription keys). */
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
       DINGTALK_API_BASE: this.url,
@@ -209,6 +277,8 @@ export class DingTalkFake {
       DINGTALK_APP_SECRET: this.appSecret,
       DINGTALK_AGENT_ID: this.agentId,
       DINGTALK_CORP_ID: this.corpId,
+      DINGTALK_CALLBACK_TOKEN: this.callbackToken,
+      DINGTALK_CALLBACK_AES_KEY: this.callbackAesKey,
       ...extra,
     };
   }
@@ -228,6 +298,8 @@ export class DingTalkFake {
   addUser(user: FakeDingTalkUser): FakeDingTalkUser {
     const u: FakeDingTalkUser = { active: true, deptIds: [1], unionid: `union-${user.userid}`, ...user };
     this.users.set(u.userid, u);
+    const seq = ++this.seq;
+    this.userSeq.set(u.userid, { entry: this.userSeq.get(u.userid)?.entry ?? seq, modified: seq });
     return u;
   }
 
@@ -235,10 +307,133 @@ export class DingTalkFake {
     const u = this.users.get(userid);
     if (!u) throw new Error(`DingTalkFake: no user ${userid}`);
     this.users.set(userid, { ...u, ...patch });
+    this.userSeq.get(userid)!.modified = ++this.seq;
   }
 
   removeUser(userid: string): void {
     this.users.delete(userid);
+    this.userSeq.delete(userid);
+  }
+
+  /** A user as the fake holds it (a copy), or undefined. */
+  user(userid: string): FakeDingTalkUser | undefined {
+    const u = this.users.get(userid);
+    return u && { ...u };
+  }
+
+  /** Every user, in the order they were added. */
+  userList(): FakeDingTalkUser[] {
+    return [...this.users.values()].map((u) => ({ ...u }));
+  }
+
+  /**
+   * Adds a department under `parentId` (default: the root 1), as the admin console would: the
+   * parent must exist and the id must be free. Ids are assigned from 400000001 unless given.
+   */
+  addDept(dept: { name: string; parentId?: number; deptId?: number; order?: number }): FakeDingTalkDept {
+    const parentId = dept.parentId ?? 1;
+    if (!this.depts.has(parentId)) throw new Error(`DingTalkFake: no parent department ${parentId}`);
+    const deptId = dept.deptId ?? this.nextDeptId++;
+    if (!Number.isSafeInteger(deptId) || deptId < 2 || this.depts.has(deptId)) throw new Error(`DingTalkFake: department id ${deptId} is taken or invalid`);
+    if (!dept.name.trim()) throw new Error('DingTalkFake: a department needs a name');
+    const siblings = this.childrenOf(parentId);
+    const d: FakeDingTalkDept = { deptId, name: dept.name, parentId, order: dept.order ?? (siblings.length ? Math.max(...siblings.map((s) => s.order)) + 1 : 1) };
+    this.depts.set(deptId, d);
+    return { ...d };
+  }
+
+  /** Renames, reorders or moves a department. The root cannot move, nor can a department move under itself. */
+  updateDept(deptId: number, patch: { name?: string; parentId?: number; order?: number }): void {
+    const d = this.depts.get(deptId);
+    if (!d) throw new Error(`DingTalkFake: no department ${deptId}`);
+    if (patch.parentId !== undefined) {
+      if (deptId === 1) throw new Error('DingTalkFake: the root department cannot move');
+      if (!this.depts.has(patch.parentId)) throw new Error(`DingTalkFake: no parent department ${patch.parentId}`);
+      for (let p: number | null = patch.parentId; p !== null; p = this.depts.get(p)!.parentId) {
+        if (p === deptId) throw new Error('DingTalkFake: a department cannot move under itself');
+      }
+    }
+    this.depts.set(deptId, { ...d, ...patch });
+  }
+
+  /** Deletes a department. Like DingTalk, refuses the root and a department that still has sub-departments or users. */
+  removeDept(deptId: number): void {
+    if (deptId === 1) throw new Error('DingTalkFake: the root department cannot be removed');
+    if (!this.depts.has(deptId)) throw new Error(`DingTalkFake: no department ${deptId}`);
+    if (this.childrenOf(deptId).length > 0) throw new Error(`DingTalkFake: department ${deptId} still has sub-departments`);
+    if (this.usersIn(deptId).length > 0) throw new Error(`DingTalkFake: department ${deptId} still has users`);
+    this.depts.delete(deptId);
+  }
+
+  /** A department (a copy), or undefined. */
+  dept(deptId: number): FakeDingTalkDept | undefined {
+    const d = this.depts.get(deptId);
+    return d && { ...d };
+  }
+
+  /** Every department except the root, parents before children. */
+  deptList(): FakeDingTalkDept[] {
+    const out: FakeDingTalkDept[] = [];
+    const walk = (id: number) => {
+      for (const c of this.childrenOf(id)) {
+        out.push({ ...c });
+        walk(c.deptId);
+      }
+    };
+    walk(1);
+    return out;
+  }
+
+  /**
+   * An org-change event as DingTalk pushes it after decryption (§4.1): the envelope with a fresh
+   * eventId, plus `userId` or `deptId`. `extra` overrides any field (a fixed eventId, diffInfo, …).
+   */
+  orgEvent(type: FakeOrgEventType, ids: { userId?: string[]; deptId?: number[] } = {}, extra: Record<string, unknown> = {}): FakeOrgEvent {
+    if (type === 'check_url') return { EventType: 'check_url', ...extra } as FakeOrgEvent;
+    const now = this.now();
+    const ev: FakeOrgEvent = { EventType: type, EventTime: now, CorpId: this.corpId, BizId: randomBytes(8).toString('hex'), eventId: randomBytes(16).toString('hex'), timeStamp: String(now) };
+    if (type.startsWith('user_')) ev.userId = ids.userId ?? [];
+    else ev.deptId = ids.deptId ?? [];
+    if (type === 'user_modify_org' && ev.userId?.length) {
+      const u = this.users.get(ev.userId[0]);
+      ev.diffInfo = { prev: {}, curr: u ? { name: u.name } : {}, userid: ev.userId[0] };
+    }
+    return { ...ev, ...extra };
+  }
+
+  /**
+   * The HTTP push DingTalk would send for an event (§4.2): the plaintext (an object is JSON-encoded)
+   * encrypted with the subscription keys, signed, with the timestamp and nonce in the query.
+   * `keys` overrides token, AES key or owner key (to build a forged or misaddressed push);
+   * `style: 'legacy'` names the parameters `signature`/`timeStamp` as older pages do.
+   */
+  callbackRequest(
+    event: FakeOrgEvent | Record<string, unknown> | string,
+    opts: { timestamp?: string; nonce?: string; keys?: Partial<{ token: string; aesKey: string; ownerKey: string }>; style?: 'current' | 'legacy' } = {},
+  ): FakeCallbackRequest {
+    const token = opts.keys?.token ?? this.callbackToken;
+    const aesKey = opts.keys?.aesKey ?? this.callbackAesKey;
+    const ownerKey = opts.keys?.ownerKey ?? this.callbackOwnerKey;
+    const timestamp = opts.timestamp ?? String(this.now());
+    const nonce = opts.nonce ?? randomBytes(6).toString('base64url');
+    const encrypt = pushEncrypt(typeof event === 'string' ? event : JSON.stringify(event), aesKey, ownerKey, randomBytes(16));
+    const signature = pushSignature(token, timestamp, nonce, encrypt);
+    const query: Record<string, string> = opts.style === 'legacy' ? { signature, timeStamp: timestamp, nonce } : { msg_signature: signature, timestamp, nonce };
+    return { query, search: '?' + new URLSearchParams(query).toString(), body: { encrypt } };
+  }
+
+  /**
+   * Checks the app's answer to a push as DingTalk does: the JSON must carry msg_signature,
+   * timeStamp, nonce and encrypt; the signature must match and the plaintext end with the owner
+   * key. Returns the decrypted message (`success` when the app accepted the event); throws otherwise.
+   */
+  openCallbackResponse(body: unknown): string {
+    const b = body as Record<string, unknown> | null;
+    const fields = ['msg_signature', 'timeStamp', 'nonce', 'encrypt'] as const;
+    if (!b || fields.some((f) => typeof b[f] !== 'string')) throw new Error('HTTP请求结果校验返回字段值失败: the answer lacks msg_signature/timeStamp/nonce/encrypt');
+    const [sig, ts, nonce, encrypt] = fields.map((f) => b[f] as string);
+    if (pushSignature(this.callbackToken, ts, nonce, encrypt) !== sig) throw new Error('900005: the answer’s msg_signature does not match');
+    return pushDecrypt(encrypt, this.callbackAesKey, this.callbackOwnerKey);
   }
 
   /** A fresh 免登 code for a DingTalk user, as `dd.requestAuthCode` would hand the page. */
@@ -340,6 +535,7 @@ export class DingTalkFake {
       const errcode = route.method === 'GET' ? 43001 : 43002;
       return sendJson(res, 200, oapiError(errcode));
     }
+    if (this.overQps(path)) return sendJson(res, 200, oapiError(90018));
     const injected = this.takeFailure(path, 'oapi');
     if (injected) return sendJson(res, 200, oapiError(injected.errcode, injected));
     if (parsed.invalid) return sendJson(res, 200, oapiError(43009));
@@ -369,6 +565,20 @@ export class DingTalkFake {
     const out = route.handler.call(this, parsed.body ?? {});
     if ('error' in out) return sendV1Error(res, out.error.status, out.error.code, out.error.message);
     sendJson(res, 200, out.ok);
+  }
+
+  /** True when this call is one too many for its path in the last second (real time, not the fake clock). */
+  private overQps(path: string): boolean {
+    if (this.qpsLimit === null) return false;
+    const now = Date.now();
+    const recent = (this.recent.get(path) ?? []).filter((t) => t > now - 1000);
+    this.recent.set(path, recent);
+    if (recent.length >= this.qpsLimit) {
+      this.throttled.set(path, (this.throttled.get(path) ?? 0) + 1);
+      return true;
+    }
+    recent.push(now);
+    return false;
   }
 
   private pushFailure(path: string, f: Failure): void {
@@ -485,7 +695,7 @@ export class DingTalkFake {
         manager_userid: u.managerUserid,
         dept_id_list: deptIds,
         dept_order_list: deptIds.map((dept_id, i) => ({ dept_id, order: i + 1 })),
-        leader_in_dept: deptIds.map((dept_id) => ({ dept_id, leader: false })),
+        leader_in_dept: deptIds.map((dept_id) => ({ dept_id, leader: u.leaderIn?.includes(dept_id) ?? false })),
         active: u.active ?? true,
         admin: u.admin ?? false,
         boss: u.boss ?? false,
@@ -494,6 +704,97 @@ export class DingTalkFake {
         exclusive_account: false,
       }),
     };
+  }
+
+  /** Next-level departments (§2.7); `dept_id` defaults to the root. */
+  listSubDepts(_q: Record<string, unknown>, body: Record<string, unknown>): OapiBody {
+    const deptId = body.dept_id === undefined ? 1 : intParam(body.dept_id);
+    if (deptId === null || !languageOk(body.language)) return oapiError(400002);
+    if (!this.depts.has(deptId)) return oapiError(60003);
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      request_id: requestId(),
+      result: this.childrenOf(deptId).map((d) => ({ dept_id: d.deptId, name: d.name, parent_id: d.parentId, create_dept_group: true, auto_add_user: true })),
+    };
+  }
+
+  /** One department's detail (`topapi/v2/department/get`). */
+  getDept(_q: Record<string, unknown>, body: Record<string, unknown>): OapiBody {
+    const deptId = intParam(body.dept_id);
+    if (deptId === null || !languageOk(body.language)) return oapiError(400002);
+    const d = this.depts.get(deptId);
+    if (!d) return oapiError(60003);
+    const heads = this.usersIn(deptId).filter((u) => u.leaderIn?.includes(deptId));
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      request_id: requestId(),
+      result: omitEmpty({
+        dept_id: d.deptId,
+        name: d.name,
+        parent_id: d.parentId ?? undefined,
+        order: d.order,
+        create_dept_group: true,
+        auto_add_user: true,
+        group_contain_sub_dept: false,
+        outer_dept: false,
+        dept_manager_userid_list: heads.map((u) => u.userid),
+      }),
+    };
+  }
+
+  /**
+   * Users of one department, sub-departments not included, by cursor (§2.8): dept_id, cursor and
+   * size are required (400002 without them); size 1..100, cursor ≥ 0 and a known order_field, or
+   * 40035; an unknown department is 60003.
+   */
+  listUsers(_q: Record<string, unknown>, body: Record<string, unknown>): OapiBody {
+    const deptId = intParam(body.dept_id);
+    const cursor = intParam(body.cursor);
+    const size = intParam(body.size);
+    if (body.dept_id === undefined || body.cursor === undefined || body.size === undefined) return oapiError(400002);
+    if (deptId === null || cursor === null || size === null || !languageOk(body.language)) return oapiError(400002);
+    const orderField = body.order_field ?? 'custom';
+    if (cursor < 0 || size < 1 || size > USER_LIST_MAX_SIZE || typeof orderField !== 'string' || !USER_LIST_ORDERS.includes(orderField)) return oapiError(40035);
+    if (!this.depts.has(deptId)) return oapiError(60003);
+    const users = this.usersIn(deptId);
+    const seq = (u: FakeDingTalkUser) => this.userSeq.get(u.userid) ?? { entry: 0, modified: 0 };
+    if (orderField === 'entry_asc') users.sort((a, b) => seq(a).entry - seq(b).entry);
+    if (orderField === 'entry_desc') users.sort((a, b) => seq(b).entry - seq(a).entry);
+    if (orderField === 'modify_asc') users.sort((a, b) => seq(a).modified - seq(b).modified);
+    if (orderField === 'modify_desc') users.sort((a, b) => seq(b).modified - seq(a).modified);
+    const page = users.slice(cursor, cursor + size);
+    const hasMore = cursor + size < users.length;
+    const list = page.map((u) =>
+      omitEmpty({
+        userid: u.userid,
+        unionid: u.unionid,
+        name: u.name,
+        mobile: u.mobile,
+        title: u.title,
+        email: u.email,
+        job_number: u.jobNumber,
+        manager_userid: u.managerUserid,
+        dept_id_list: u.deptIds ?? [],
+        dept_order: (u.deptIds ?? []).indexOf(deptId) + 1,
+        leader: u.leaderIn?.includes(deptId) ?? false,
+        admin: u.admin ?? false,
+        boss: u.boss ?? false,
+        active: u.active ?? true,
+        exclusive_account: false,
+      }),
+    );
+    return { errcode: 0, errmsg: 'ok', request_id: requestId(), result: { has_more: hasMore, ...(hasMore ? { next_cursor: cursor + size } : {}), list } };
+  }
+
+  private childrenOf(deptId: number): FakeDingTalkDept[] {
+    return [...this.depts.values()].filter((d) => d.parentId === deptId).sort((a, b) => a.order - b.order || a.deptId - b.deptId);
+  }
+
+  /** Users directly in a department, in the order they were added (DingTalk's `custom` order). */
+  private usersIn(deptId: number): FakeDingTalkUser[] {
+    return [...this.users.values()].filter((u) => (u.deptIds ?? []).includes(deptId));
   }
 
   // ---------------------------------------------------------------- v1.0 handlers
@@ -518,7 +819,14 @@ const OAPI_ROUTES: Record<string, { method: 'GET' | 'POST'; auth: boolean; handl
   '/get_jsapi_ticket': { method: 'GET', auth: true, handler: DingTalkFake.prototype.getJsapiTicket },
   '/topapi/v2/user/getuserinfo': { method: 'POST', auth: true, handler: DingTalkFake.prototype.getUserInfo },
   '/topapi/v2/user/get': { method: 'POST', auth: true, handler: DingTalkFake.prototype.getUser },
+  '/topapi/v2/user/list': { method: 'POST', auth: true, handler: DingTalkFake.prototype.listUsers },
+  '/topapi/v2/department/listsub': { method: 'POST', auth: true, handler: DingTalkFake.prototype.listSubDepts },
+  '/topapi/v2/department/get': { method: 'POST', auth: true, handler: DingTalkFake.prototype.getDept },
 };
+
+/** user/list page size limit (§2.8: 100 is what everyone uses; the doc states no other). */
+export const USER_LIST_MAX_SIZE = 100;
+const USER_LIST_ORDERS: readonly string[] = ['entry_asc', 'entry_desc', 'modify_asc', 'modify_desc', 'custom'];
 
 const V1_ROUTES: Record<string, { method: 'POST'; auth: boolean; handler: (this: DingTalkFake, b: Record<string, unknown>) => V1Result }> = {
   '/v1.0/oauth2/accessToken': { method: 'POST', auth: false, handler: DingTalkFake.prototype.v1AccessToken },
@@ -592,6 +900,65 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An integer parameter from a JSON number or a form/JSON string of digits; null when it is neither. */
+function intParam(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (typeof v === 'string' && /^-?\d{1,15}$/.test(v)) return Number(v);
+  return null;
+}
+
+const languageOk = (v: unknown) => v === undefined || v === 'zh_CN' || v === 'en_US';
+
+// ---------------------------------------------------------------- event push crypto (§4.2)
+// Written from the reference text on its own, so the server's implementation is checked against
+// an independent one (and both against the official vectors in the specs).
+
+/** sha1 hex of the four strings in plain lexicographic order, concatenated. */
+export function pushSignature(token: string, timestamp: string, nonce: string, encrypt: string): string {
+  const parts = [token, timestamp, nonce, encrypt];
+  parts.sort();
+  return createHash('sha1').update(parts.join('')).digest('hex');
+}
+
+const pushKey = (aesKey43: string) => {
+  const key = Buffer.from(`${aesKey43}=`, 'base64');
+  if (key.length !== 32) throw new Error('EncodingAESKey must decode to 32 bytes');
+  return key;
+};
+
+/** random(16) | big-endian length(4) | message | ownerKey, PKCS#7-padded to 32 bytes, AES-256-CBC with IV = key[0..16]. */
+export function pushEncrypt(message: string, aesKey43: string, ownerKey: string, random: Buffer): string {
+  const msg = Buffer.from(message, 'utf8');
+  const head = Buffer.alloc(20);
+  random.copy(head, 0, 0, 16);
+  head.writeUInt32BE(msg.length, 16);
+  const plain = Buffer.concat([head, msg, Buffer.from(ownerKey, 'utf8')]);
+  const n = 32 - (plain.length % 32);
+  const key = pushKey(aesKey43);
+  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(n, n)])), cipher.final()]).toString('base64');
+}
+
+/** The inverse of pushEncrypt; throws when the padding or the owner key is wrong. */
+export function pushDecrypt(encrypt: string, aesKey43: string, ownerKey: string): string {
+  const key = pushKey(aesKey43);
+  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(Buffer.from(encrypt, 'base64')), decipher.final()]);
+  const n = plain.at(-1) ?? 0;
+  if (n < 1 || n > 32) throw new Error('bad padding');
+  const unpadded = plain.subarray(0, plain.length - n);
+  const len = unpadded.readUInt32BE(16);
+  const owner = unpadded.subarray(20 + len).toString('utf8');
+  if (owner !== ownerKey) throw new Error(`900010: owner key ${owner} is not ${ownerKey}`);
+  return unpadded.subarray(20, 20 + len).toString('utf8');
+}
+
+const AES_KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** A 43-character EncodingAESKey of letters and digits, as the console generates. */
+function randomAesKey(): string {
+  return [...randomBytes(43)].map((b) => AES_KEY_ALPHABET[b % AES_KEY_ALPHABET.length]).join('');
 }
 
 /** DingTalk leaves out fields with no value (§2.6). */

@@ -148,7 +148,15 @@ export interface ImportReport {
   warnings: ImportRowError[];
 }
 
+/** `POST /org/sync/dingtalk`: what one run changed. A rerun without changes in DingTalk reports zeros. */
 export interface SyncReport {
-  units: { created: number; updated: number; removed: number };
-  members: { created: number; updated: number; disabled: number };
+  /** What DingTalk holds: departments below the root, and users. */
+  fetched: { departments: number; users: number };
+  /** `kept`: departments gone from DingTalk whose units still hold members or sub-units, left in place (see keptUnits). */
+  units: { created: number; updated: number; removed: number; kept: number };
+  /** `skipped`: DingTalk users not synced (see skippedUsers), e.g. without a mobile number. */
+  members: { created: number; updated: number; disabled: number; skipped: number };
+  keptUnits: Array<UnitRef & { members: number; children: number }>;
+  skippedUsers: Array<{ dingtalkUserId: string; name: string; reason: string }>;
+  durationMs: number;
 }
