@@ -171,7 +171,7 @@ export class DingTalkClient {
     }
     const text = await res.text();
     try {
-      return JSON.parse(text) as OapiBody;
+      return parseOapiJson(text) as OapiBody;
     } catch {
       throw new DingTalkApiError(`HTTP_${res.status}`, text.slice(0, 200), undefined, path);
     }
@@ -190,3 +190,12 @@ function apiError(body: OapiBody, path: string): DingTalkApiError {
 
 const ttlMs = (expiresIn: unknown) => Math.max(60_000, Number(expiresIn ?? 7200) * 1000 - EARLY_REFRESH_MS);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * JSON.parse that keeps DingTalk ids exact: department ids can exceed 2^53, so an integer outside the
+ * safe range keeps its digits as a string (read from the source text, which Node 22+ passes to revivers).
+ */
+export function parseOapiJson(text: string): unknown {
+  return JSON.parse(text, ((_key: string, value: unknown, context?: { source?: string }) =>
+    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source) ? context.source : value) as never);
+}
