@@ -24,6 +24,13 @@ describe('inferUnitKind', () => {
     ['县委组织部', root, UnitKind.Bureau],
     ['县人民法院', root, UnitKind.Bureau],
     ['财政局', under(UnitKind.County), UnitKind.Bureau],
+    ['县卫健委', root, UnitKind.Bureau],
+    ['城关镇人民政府', root, UnitKind.Town],
+    ['城关镇（筹）', root, UnitKind.Town],
+    ['东风村委会', under(UnitKind.Town), UnitKind.Village],
+    ['城南社区居委会', under(UnitKind.Town), UnitKind.Village],
+    ['东风村党支部', under(UnitKind.Town), UnitKind.Village],
+    ['城关镇财政所', under(UnitKind.Town), UnitKind.Office],
   ])('%s → %s', (name, parent, kind) => {
     expect(inferUnitKind(name, parent)).toBe(kind);
   });

@@ -1,6 +1,6 @@
 import { MemberStatus, type UnitKind } from '@lianxin/shared';
 import { nameKeys } from '../../../org/domain/pinyin.js';
-import { kindFromDeptName } from './dept-kind.js';
+import { inferUnitKind } from '../../../org/domain/unit-kind.js';
 import { ROOT_DEPT_ID, type DirDept, type DirUser } from './directory.js';
 
 /*
@@ -76,6 +76,12 @@ export function planUnits(units: UnitRow[], depts: DirDept[], opts: { complete: 
     return n;
   };
 
+  /** The kind a department name suggests where it sits: 局/办/委 are bureaus only directly under the county. */
+  const kindOf = (name: string, parentId: string | null) => {
+    const parent = parentId ? byId.get(parentId) : undefined;
+    return inferUnitKind(name, { isRoot: parent?.parentId === null, kind: parent?.kind ?? ('office' as UnitKind) });
+  };
+
   const seen = new Set<string>();
   for (const d of parentsFirst(depts.filter((d) => d.deptId !== ROOT_DEPT_ID), new Set(deptUnit.keys()))) {
     if (seen.has(d.deptId)) continue;
@@ -93,7 +99,7 @@ export function planUnits(units: UnitRow[], depts: DirDept[], opts: { complete: 
       continue;
     }
     if (!unit) {
-      const created: UnitCreate = { id: opts.newId(), parentId, name, kind: kindFromDeptName(name), sortOrder: takeSort(parentId), dingtalkDeptId: d.deptId };
+      const created: UnitCreate = { id: opts.newId(), parentId, name, kind: kindOf(name, parentId), sortOrder: takeSort(parentId), dingtalkDeptId: d.deptId };
       plan.creates.push(created);
       deptUnit.set(d.deptId, created.id);
       byId.set(created.id, { ...created });
@@ -101,7 +107,7 @@ export function planUnits(units: UnitRow[], depts: DirDept[], opts: { complete: 
     }
     let changed = false;
     if (unit.name !== name) {
-      const kind = unit.kind === kindFromDeptName(unit.name) ? kindFromDeptName(name) : unit.kind;
+      const kind = unit.kind === kindOf(unit.name, unit.parentId) ? kindOf(name, unit.parentId) : unit.kind;
       plan.renames.push({ id: unit.id, name, kind });
       unit.name = name;
       unit.kind = kind;
