@@ -12,6 +12,7 @@ import { OrgModule } from './org/org.module.js';
 import { OrgImportModule } from './org/import/org-import.module.js';
 import { DemoSeedModule } from './org/seed/demo-seed.module.js';
 import { DingTalkSyncModule } from './dingtalk/sync/dingtalk-sync.module.js';
+import { NoticesModule } from './notices/notices.module.js';
 import { RUNTIME, type Runtime } from './runtime.js';
 import { loggerOptions } from './common/logging.js';
 
@@ -32,6 +33,7 @@ export class AppModule {
         OrgImportModule,
         DingTalkSyncModule,
         DemoSeedModule,
+        NoticesModule,
         IdentityModule,
         HealthModule,
       ],

@@ -5,3 +5,4 @@ export * from './org/org.js';
 export * from './org/org-api.js';
 export * from './identity/identity.js';
 export * from './events/events.js';
+export * from './notices/notices.js';

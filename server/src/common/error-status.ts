@@ -32,6 +32,10 @@ export const ERROR_STATUS = {
   ORG_DINGTALK_ID_TAKEN: [409, '钉钉 userid 已关联其他成员'],
   ORG_SUPERVISOR_CYCLE: [409, '上级设置形成循环'],
   ORG_IMPORT_INVALID: [400, '导入文件有误'],
+  NOTICE_NOT_FOUND: [404, '通知不存在'],
+  NOTICE_AUDIENCE_EMPTY: [422, '接收范围内没有人'],
+  NOTICE_NOT_CONFIRMABLE: [409, '该通知不需要回执'],
+  NOTICE_ALREADY_CONFIRMED: [409, '已回执'],
   DINGTALK_CALLBACK_INVALID: [400, '钉钉回调校验失败'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 

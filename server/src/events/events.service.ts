@@ -10,6 +10,8 @@ export interface SseMessage {
 }
 
 export const HEARTBEAT_MS = 25_000;
+/** Member ids per bus message: 150 uuids plus a small event stay well under NOTIFY's 8,000 bytes. */
+const PUBLISH_CHUNK = 150;
 
 /** Fans bus messages out to each signed-in member's open event streams. */
 @Injectable()
@@ -27,6 +29,14 @@ export class EventsService implements OnModuleDestroy, OnApplicationShutdown {
   /** Sends an event to members, on whichever instance holds their streams. */
   publish(memberIds: string[], event: LiveEvent): Promise<void> {
     return memberIds.length ? this.bus.publish({ memberIds, event }) : Promise.resolve();
+  }
+
+  /**
+   * Sends one event to any number of members: ids go out in chunks small enough for one NOTIFY
+   * each (a county-wide notice has tens of thousands of recipients).
+   */
+  async publishMany(memberIds: string[], event: LiveEvent, chunk = PUBLISH_CHUNK): Promise<void> {
+    for (let i = 0; i < memberIds.length; i += chunk) await this.bus.publish({ memberIds: memberIds.slice(i, i + chunk), event });
   }
 
   /** A member's stream: a hello, then their events, and a ping every 25 s to keep proxies open. */

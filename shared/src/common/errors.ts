@@ -30,6 +30,10 @@ export const ErrorCode = {
   OrgDingTalkIdTaken: 'ORG_DINGTALK_ID_TAKEN',
   OrgSupervisorCycle: 'ORG_SUPERVISOR_CYCLE',
   OrgImportInvalid: 'ORG_IMPORT_INVALID',
+  NoticeNotFound: 'NOTICE_NOT_FOUND',
+  NoticeAudienceEmpty: 'NOTICE_AUDIENCE_EMPTY',
+  NoticeNotConfirmable: 'NOTICE_NOT_CONFIRMABLE',
+  NoticeAlreadyConfirmed: 'NOTICE_ALREADY_CONFIRMED',
   DingTalkCallbackInvalid: 'DINGTALK_CALLBACK_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

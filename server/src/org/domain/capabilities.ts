@@ -9,6 +9,10 @@ export const CAPABILITY_ROLES = {
   'org.read': [Role.Admin, Role.Leader, Role.Supervisor, Role.Auditor, Role.Approver, Role.Staff],
   /** Create, move, delete units; add, change, disable members; import; sync. */
   'org.write': [Role.Admin],
+  /** Send notices to units, members and role holders within the subtree. */
+  'notices.send': [Role.Admin, Role.Leader, Role.Supervisor, Role.Approver, Role.Staff],
+  /** See who has and has not read a notice, and DING them: the part of its recipients in the subtree. */
+  'notices.track': [Role.Admin, Role.Leader, Role.Supervisor, Role.Auditor],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITY_ROLES;
