@@ -469,4 +469,120 @@ describe('DingTalkFake', () => {
       expect(() => f.openCallbackResponse('success')).toThrow(/返回字段值失败/);
     });
   });
+
+  describe('work notifications and robot DING (§2.9–§2.11)', () => {
+    const m = new DingTalkFake();
+    let mBase: string;
+    let t: string;
+    const SEND = '/topapi/message/corpconversation/asyncsend_v2';
+    const RESULT = '/topapi/message/corpconversation/getsendresult';
+    const action = { msgtype: 'action_card', action_card: { title: '防汛会议', markdown: '### 防汛会议\n\n请阅读', single_title: '查看详情', single_url: 'https://lx.example/n/1' } };
+    const mpost = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${mBase}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const send = (body: Record<string, unknown>) => mpost(`${SEND}?access_token=${t}`, { agent_id: Number(m.agentId), ...body });
+    const ding = (body: Record<string, unknown>) => mpost('/v1.0/robot/ding/send', body, { 'x-acs-dingtalk-access-token': t });
+
+    beforeAll(async () => {
+      mBase = await m.start();
+      for (const u of ['u1', 'u2', 'u3', 'u4']) m.addUser({ userid: u, name: u });
+    });
+    afterAll(() => m.stop());
+    beforeEach(async () => {
+      m.resetMessages();
+      m.robotDingAvailable = true;
+      t = ((await (await fetch(`${mBase}/gettoken?appkey=${m.appKey}&appsecret=${m.appSecret}`)).json()) as { access_token: string }).access_token;
+    });
+
+    it('asyncsend_v2 accepts up to 100 user ids with a valid msg and answers a task id', async () => {
+      const res = await send({ userid_list: 'u1,u2', msg: action });
+      expect(res).toEqual({ status: 200, body: { errcode: 0, task_id: expect.any(Number), request_id: expect.any(String) } });
+      expect(m.workNotices).toEqual([expect.objectContaining({ taskId: res.body.task_id, userids: ['u1', 'u2'], msg: action })]);
+      const ids = Array.from({ length: 100 }, (_, i) => `x${i}`).join(',');
+      expect((await send({ userid_list: ids, msg: { msgtype: 'text', text: { content: '请阅读' } } })).body.errcode).toBe(0);
+      // form bodies carry msg as a JSON string
+      const form = await fetch(`${mBase}${SEND}?access_token=${t}`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ agent_id: m.agentId, userid_list: 'u1', msg: JSON.stringify(action) }).toString(),
+      });
+      expect(((await form.json()) as { errcode: number }).errcode).toBe(0);
+    });
+
+    it.each([
+      [{ agent_id: undefined }, 400002],
+      [{ agent_id: 123 }, 52019],
+      [{ userid_list: undefined }, 400002],
+      [{ userid_list: ['u1'] }, 40035],
+      [{ userid_list: Array.from({ length: 101 }, (_, i) => `x${i}`).join(',') }, 40035],
+      [{ dept_id_list: Array.from({ length: 21 }, (_, i) => i + 2).join(',') }, 40035],
+      [{ msg: undefined }, 400002],
+      [{ msg: { msgtype: 'action_card', action_card: { title: 't', markdown: 'm' } } }, 40035],
+      [{ msg: { msgtype: 'markdown', markdown: { title: 't' } } }, 40035],
+      [{ msg: { msgtype: 'markdown', markdown: { title: 't', text: 'x' }, text: { content: 'y' } } }, 40035],
+      [{ msg: { msgtype: 'oa', oa: { message_url: 'u', body: {} } } }, 40035],
+      [{ msg: { msgtype: 'sticker', sticker: {} } }, 40035],
+      [{ msg: { msgtype: 'text', text: { content: '很'.repeat(700) } } }, 40035],
+    ])('asyncsend_v2 refuses %j with errcode %i', async (patch, errcode) => {
+      const body: Record<string, unknown> = { agent_id: Number(m.agentId), userid_list: 'u1', msg: action, ...patch };
+      for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
+      expect((await mpost(`${SEND}?access_token=${t}`, body)).body).toMatchObject({ errcode, errmsg: expect.any(String) });
+      expect(m.workNotices).toHaveLength(0);
+    });
+
+    it('asyncsend_v2 needs a valid token', async () => {
+      expect((await mpost(SEND, { agent_id: Number(m.agentId), userid_list: 'u1', msg: action })).body).toMatchObject({ errcode: 88, sub_code: '40000' });
+    });
+
+    it('getsendresult lists read, unread, forbidden (with code), failed and invalid user ids', async () => {
+      m.forbidUser('u3', '143106');
+      m.failDelivery('u4');
+      const taskId = (await send({ userid_list: 'u1,u2,u3,u4,ghost', msg: action })).body.task_id as number;
+      m.markRead(taskId, 'u1');
+      const res = await mpost(`${RESULT}?access_token=${t}`, { agent_id: Number(m.agentId), task_id: taskId });
+      expect(res.body).toEqual({
+        errcode: 0,
+        request_id: expect.any(String),
+        send_result: {
+          invalid_user_id_list: ['ghost'], forbidden_user_id_list: ['u3'], failed_user_id_list: ['u4'], read_user_id_list: ['u1'],
+          unread_user_id_list: ['u2'], invalid_dept_id_list: [], forbidden_list: [{ code: '143106', count: 1, userid: 'u3' }],
+        },
+      });
+      expect((await mpost(`${RESULT}?access_token=${t}`, { agent_id: Number(m.agentId), task_id: 1 })).body.errcode).toBe(400002);
+      expect((await mpost(`${RESULT}?access_token=${t}`, { agent_id: 1, task_id: taskId })).body.errcode).toBe(52019);
+      m.advanceClock(24 * 3600_000 + 1000);
+      const fresh = ((await (await fetch(`${mBase}/gettoken?appkey=${m.appKey}&appsecret=${m.appSecret}`)).json()) as { access_token: string }).access_token;
+      expect((await mpost(`${RESULT}?access_token=${fresh}`, { agent_id: Number(m.agentId), task_id: taskId })).body).toMatchObject({ errcode: 400002, errmsg: expect.stringContaining('24 小时') });
+    });
+
+    it('robot/ding/send sends to known users and lists unknown ones under failedList', async () => {
+      const res = await ding({ robotCode: m.robotCode, remindType: 1, receiverUserIdList: ['u1', 'nobody'], content: '请阅读防汛会议通知' });
+      expect(res).toEqual({ status: 200, body: { openDingId: expect.any(String), failedList: { 'miss.staffId': ['nobody'] } } });
+      expect(m.robotDings).toEqual([expect.objectContaining({ userids: ['u1'], remindType: 1, content: '请阅读防汛会议通知' })]);
+    });
+
+    it('robot/ding/send validates robotCode, remindType, receivers, content and quota like §2.11', async () => {
+      const ok = { robotCode: m.robotCode, remindType: 1, receiverUserIdList: ['u1'], content: '请阅读' };
+      const code = async (patch: Record<string, unknown>) => (await ding({ ...ok, ...patch })).body.code;
+      expect(await code({ robotCode: 'other' })).toBe('invalid.chatbotId');
+      expect(await code({ remindType: 4 })).toBe('invalidParameter.param.invalid');
+      expect(await code({ receiverUserIdList: [] })).toBe('invalidParameter.param.invalid');
+      expect(await code({ content: ' ' })).toBe('invalidParameter.param.invalid');
+      expect(await code({ receiverUserIdList: Array.from({ length: 201 }, () => 'u1') })).toBe('ding.receivercount.limit');
+      expect(await code({ remindType: 2, receiverUserIdList: Array.from({ length: 21 }, () => 'u1') })).toBe('ding.receivercount.limit');
+      expect(await code({ receiverUserIdList: ['nobody'] })).toBe('miss.staffId');
+      m.dingQuota = 1;
+      expect(await code({ remindType: 3, receiverUserIdList: ['u1', 'u2'] })).toBe('ding.serverquota.insufficient');
+      expect((await ding({ ...ok, remindType: 2 })).status).toBe(200);
+      expect(m.robotDings).toHaveLength(1);
+      expect((await mpost('/v1.0/robot/ding/send', ok)).body.code).toBe('AuthenticationFailed.MissingParameter');
+    });
+
+    it('robot/ding/send answers 403 AccessTokenPermissionDenied where the edition lacks it', async () => {
+      m.robotDingAvailable = false;
+      const res = await ding({ robotCode: m.robotCode, remindType: 1, receiverUserIdList: ['u1'], content: '请阅读' });
+      expect(res).toEqual({ status: 403, body: { code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied', message: expect.stringContaining('权限'), requestid: expect.any(String) } });
+      expect(m.robotDings).toHaveLength(0);
+    });
+  });
 });

@@ -17,6 +17,12 @@ import type { AddressInfo } from 'node:net';
  * It also holds a contacts directory (department tree under the root department 1, users in one
  * or more departments) served by `department/listsub`, `department/get` and `user/list` (§2.7,
  * §2.8), and builds org-change event pushes encrypted and signed as §4.2 describes.
+ *
+ * Messages: work notifications (`asyncsend_v2`, §2.9: agent_id, ≤ 100 user ids, one `msg` type of
+ * the documented shape, ≤ 2048 bytes) recorded in `workNotices`, their results (`getsendresult`,
+ * §2.10: read/unread, forbidden users set with `forbidUser`, failed ones with `failDelivery`), and the
+ * robot DING (v1.0 `robot/ding/send`, §2.11: robotCode, remindType, receiver limits, quota) recorded
+ * in `robotDings`; `robotDingAvailable = false` models an edition without it (403).
  */
 
 export interface FakeDingTalkUser {
@@ -90,6 +96,31 @@ export interface DingTalkFakeOptions {
   callbackToken?: string;
   callbackAesKey?: string;
   callbackOwnerKey?: string;
+  /** The robot's robotCode for robot DING (§2.11). */
+  robotCode?: string;
+  /** False = an edition without robot DING (standard edition): robot/ding/send answers 403. Default true. */
+  robotDingAvailable?: boolean;
+}
+
+/** A work notification the fake accepted (§2.9). */
+export interface FakeWorkNotice {
+  taskId: number;
+  agentId: string;
+  userids: string[];
+  deptIds: string[];
+  toAllUser: boolean;
+  msg: Record<string, unknown>;
+  /** Fake-clock time of the send. */
+  sentAt: number;
+}
+
+/** A robot DING the fake accepted (§2.11). */
+export interface FakeRobotDing {
+  openDingId: string;
+  robotCode: string;
+  remindType: number;
+  userids: string[];
+  content: string;
 }
 
 export interface RecordedCall {
@@ -149,6 +180,14 @@ export const TICKET_TTL_SECONDS = 7200;
 export const TICKET_MAX_AGE_MS = 24 * 3600_000;
 /** 免登 codes: five minutes, single use (§2.5). */
 export const AUTH_CODE_TTL_MS = 5 * 60_000;
+/** asyncsend_v2: at most 100 user ids and 20 department ids per call, `msg` at most 2048 bytes (§2.9). */
+export const WORK_NOTICE_USERID_LIMIT = 100;
+export const WORK_NOTICE_DEPT_LIMIT = 20;
+export const WORK_NOTICE_MSG_MAX_BYTES = 2048;
+/** getsendresult answers only for tasks of the last 24 hours (§2.10). */
+export const SEND_RESULT_WINDOW_MS = 24 * 3600_000;
+/** robot/ding/send receivers: 200 for in-app DING, 20 for SMS and phone DING (§2.11). */
+export const ROBOT_DING_LIMITS: Record<number, number> = { 1: 200, 2: 20, 3: 20 };
 
 /** errmsg texts for the errcodes in §2.15, so injected failures look like DingTalk's. */
 export const ERRMSG: Record<number, string> = {
@@ -197,6 +236,20 @@ export class DingTalkFake {
   /** Calls refused by the QPS limit, per path. */
   readonly throttled = new Map<string, number>();
   private readonly recent = new Map<string, number[]>();
+  /** Work notifications accepted by asyncsend_v2, in order. */
+  readonly workNotices: FakeWorkNotice[] = [];
+  /** Robot DINGs accepted by robot/ding/send, in order. */
+  readonly robotDings: FakeRobotDing[] = [];
+  /** The robot's code (§2.11). */
+  readonly robotCode: string;
+  /** False = this organisation's edition has no robot DING: robot/ding/send answers 403. Changeable between tests. */
+  robotDingAvailable: boolean;
+  /** SMS and phone DINGs left (remindType 2 and 3); null = unlimited. Changeable between tests. */
+  dingQuota: number | null = null;
+  private nextTaskId = 256271667526;
+  private readonly forbidden = new Map<string, string>();
+  private readonly undeliverable = new Set<string>();
+  private readonly readBy = new Map<number, Set<string>>();
   /** Event subscription keys, as entered in the developer console (§4.2). */
   readonly callbackToken: string;
   readonly callbackAesKey: string;
@@ -229,6 +282,8 @@ export class DingTalkFake {
     this.callbackToken = opts.callbackToken ?? randomBytes(12).toString('hex');
     this.callbackAesKey = opts.callbackAesKey ?? randomAesKey();
     this.callbackOwnerKey = opts.callbackOwnerKey ?? this.appKey;
+    this.robotCode = opts.robotCode ?? 'dingfakerobot0000001';
+    this.robotDingAvailable = opts.robotDingAvailable ?? true;
     this.depts.set(1, { deptId: 1, name: opts.orgName ?? '钉钉测试组织', parentId: null, order: 0 });
   }
 
@@ -492,6 +547,36 @@ export class DingTalkFake {
   resetCalls(): void {
     this.callCounts.clear();
     this.requests.length = 0;
+  }
+
+  /**
+   * DingTalk refuses work notifications to this user with a flow-control code (§2.10): getsendresult
+   * lists them in forbidden_list (143106 same content today, 143105 daily limit, 143103 per minute, …).
+   */
+  forbidUser(userid: string, code = '143106'): void {
+    this.forbidden.set(userid, code);
+  }
+
+  /** DingTalk fails to deliver work notifications to this user: getsendresult lists them in failed_user_id_list. */
+  failDelivery(userid: string): void {
+    this.undeliverable.add(userid);
+  }
+
+  /** The user opened the work notification of `taskId`. */
+  markRead(taskId: number, userid: string): void {
+    const set = this.readBy.get(taskId) ?? new Set<string>();
+    set.add(userid);
+    this.readBy.set(taskId, set);
+  }
+
+  /** Forgets work notifications, robot DINGs, forbidden and failing users. */
+  resetMessages(): void {
+    this.workNotices.length = 0;
+    this.robotDings.length = 0;
+    this.forbidden.clear();
+    this.undeliverable.clear();
+    this.readBy.clear();
+    this.dingQuota = null;
   }
 
   /**
@@ -797,7 +882,115 @@ export class DingTalkFake {
     return [...this.users.values()].filter((u) => (u.deptIds ?? []).includes(deptId));
   }
 
+  /**
+   * Work notification (§2.9): agent_id must be this app's; user ids as one comma-separated string,
+   * at most 100 (40035 beyond), departments at most 20; unless to_all_user, one of them is required
+   * (400002); `msg` one documented type, at most 2048 bytes (40035). Unknown user ids are accepted,
+   * as DingTalk does, and reported by getsendresult as invalid.
+   */
+  asyncSend(_q: Record<string, string>, body: Record<string, unknown>): OapiBody {
+    const agentError = this.checkAgent(body.agent_id);
+    if (agentError) return agentError;
+    const toAll = body.to_all_user === true || body.to_all_user === 'true';
+    if (body.userid_list !== undefined && typeof body.userid_list !== 'string') return oapiError(40035, { errmsg: '不合法的参数：userid_list 须为逗号分隔的字符串' });
+    if (body.dept_id_list !== undefined && typeof body.dept_id_list !== 'string') return oapiError(40035, { errmsg: '不合法的参数：dept_id_list 须为逗号分隔的字符串' });
+    const userids = splitIds(body.userid_list as string | undefined);
+    const deptIds = splitIds(body.dept_id_list as string | undefined);
+    if (!toAll && userids.length === 0 && deptIds.length === 0) return oapiError(400002, { errmsg: '无效的参数：userid_list、dept_id_list 和 to_all_user 不能同时为空' });
+    if (userids.length > WORK_NOTICE_USERID_LIMIT) return oapiError(40035, { errmsg: `不合法的参数：userid_list 最多 ${WORK_NOTICE_USERID_LIMIT} 个` });
+    if (deptIds.length > WORK_NOTICE_DEPT_LIMIT) return oapiError(40035, { errmsg: `不合法的参数：dept_id_list 最多 ${WORK_NOTICE_DEPT_LIMIT} 个` });
+    let msg: unknown = body.msg;
+    if (typeof msg === 'string') {
+      try {
+        msg = JSON.parse(msg);
+      } catch {
+        return oapiError(40035, { errmsg: '不合法的参数：msg 不是 JSON' });
+      }
+    }
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return oapiError(400002, { errmsg: '无效的参数：缺少 msg' });
+    if (Buffer.byteLength(JSON.stringify(msg)) > WORK_NOTICE_MSG_MAX_BYTES) return oapiError(40035, { errmsg: `不合法的参数：msg 超过 ${WORK_NOTICE_MSG_MAX_BYTES} 字节` });
+    const shapeError = workMessageError(msg as Record<string, unknown>);
+    if (shapeError) return oapiError(40035, { errmsg: `不合法的参数：${shapeError}` });
+    const taskId = this.nextTaskId++;
+    this.workNotices.push({ taskId, agentId: this.agentId, userids, deptIds, toAllUser: toAll, msg: msg as Record<string, unknown>, sentAt: this.now() });
+    return { errcode: 0, task_id: taskId, request_id: requestId() };
+  }
+
+  /**
+   * Result of a work notification (§2.10), for tasks of the last 24 hours: unknown user ids are
+   * invalid, forbidden users carry their code, failing users are failed, the rest read or unread.
+   */
+  getSendResult(_q: Record<string, string>, body: Record<string, unknown>): OapiBody {
+    const agentError = this.checkAgent(body.agent_id);
+    if (agentError) return agentError;
+    const taskId = intParam(body.task_id);
+    if (taskId === null) return oapiError(400002, { errmsg: '无效的参数：task_id' });
+    const task = this.workNotices.find((t) => t.taskId === taskId);
+    if (!task || task.sentAt < this.now() - SEND_RESULT_WINDOW_MS) return oapiError(400002, { errmsg: '无效的参数：任务不存在或已超过 24 小时' });
+    const recipients = task.toAllUser ? [...this.users.keys()] : [...new Set([...task.userids, ...task.deptIds.flatMap((d) => this.usersIn(Number(d)).map((u) => u.userid))])];
+    const r = { invalid: [] as string[], forbidden: [] as Array<{ code: string; count: number; userid: string }>, failed: [] as string[], read: [] as string[], unread: [] as string[] };
+    for (const u of recipients) {
+      if (!this.users.has(u)) r.invalid.push(u);
+      else if (this.forbidden.has(u)) r.forbidden.push({ code: this.forbidden.get(u)!, count: 1, userid: u });
+      else if (this.undeliverable.has(u)) r.failed.push(u);
+      else if (this.readBy.get(taskId)?.has(u)) r.read.push(u);
+      else r.unread.push(u);
+    }
+    return {
+      errcode: 0,
+      request_id: requestId(),
+      send_result: {
+        invalid_user_id_list: r.invalid,
+        forbidden_user_id_list: r.forbidden.map((f) => f.userid),
+        failed_user_id_list: r.failed,
+        read_user_id_list: r.read,
+        unread_user_id_list: r.unread,
+        invalid_dept_id_list: task.deptIds.filter((d) => !this.depts.has(Number(d))),
+        forbidden_list: r.forbidden,
+      },
+    };
+  }
+
+  /** agent_id must be given (400002) and be this app's (52019 无效的agentid). */
+  private checkAgent(v: unknown): OapiBody | null {
+    if (v === undefined || v === null || v === '') return oapiError(400002, { errmsg: '无效的参数：缺少 agent_id' });
+    return String(v) === this.agentId ? null : oapiError(52019);
+  }
+
   // ---------------------------------------------------------------- v1.0 handlers
+
+  /**
+   * Robot DING (§2.11). Without the paid edition: 403 Forbidden.AccessDenied.AccessTokenPermissionDenied
+   * before anything else. Then robotCode (invalid.chatbotId), remindType 1–3, a non-empty receiver list
+   * within the limit (ding.receivercount.limit), content, the SMS/phone quota
+   * (ding.serverquota.insufficient); unknown receivers go to failedList under miss.staffId.
+   */
+  v1RobotDing(body: Record<string, unknown>): V1Result {
+    if (!this.robotDingAvailable) {
+      return { error: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied', message: '没有调用该接口的权限，请确认企业已开通专业版并为应用申请 Premium.Ding.Write 权限' } };
+    }
+    const invalid = (message: string): V1Result => ({ error: { status: 400, code: 'invalidParameter.param.invalid', message } });
+    if (typeof body.robotCode !== 'string' || body.robotCode === '') return invalid('robotCode 不能为空');
+    if (body.robotCode !== this.robotCode) return { error: { status: 400, code: 'invalid.chatbotId', message: '无效的机器人ID' } };
+    const remindType = body.remindType;
+    if (remindType !== 1 && remindType !== 2 && remindType !== 3) return invalid('remindType 取值 1、2 或 3');
+    const list = body.receiverUserIdList;
+    if (!Array.isArray(list) || list.length === 0 || list.some((u) => typeof u !== 'string' || u === '')) return invalid('receiverUserIdList 不能为空');
+    if (list.length > ROBOT_DING_LIMITS[remindType]) return { error: { status: 400, code: 'ding.receivercount.limit', message: `接收人数超过限制（${ROBOT_DING_LIMITS[remindType]}）` } };
+    if (typeof body.content !== 'string' || body.content.trim() === '') return invalid('content 不能为空');
+    const userids = list as string[];
+    const known = userids.filter((u) => this.users.has(u));
+    const unknown = userids.filter((u) => !this.users.has(u));
+    if (known.length === 0) return { error: { status: 400, code: 'miss.staffId', message: '无效的接收人ID' } };
+    if (remindType !== 1 && this.dingQuota !== null) {
+      if (this.dingQuota < known.length) return { error: { status: 400, code: 'ding.serverquota.insufficient', message: 'DING 额度不足' } };
+      this.dingQuota -= known.length;
+    }
+    const openDingId = String(54165000000 + this.robotDings.length + 1);
+    this.robotDings.push({ openDingId, robotCode: this.robotCode, remindType, userids: known, content: body.content });
+    return { ok: unknown.length ? { openDingId, failedList: { 'miss.staffId': unknown } } : { openDingId } };
+  }
+
 
   v1AccessToken(body: Record<string, unknown>): V1Result {
     if (body.appKey !== this.appKey || body.appSecret !== this.appSecret) {
@@ -822,6 +1015,8 @@ const OAPI_ROUTES: Record<string, { method: 'GET' | 'POST'; auth: boolean; handl
   '/topapi/v2/user/list': { method: 'POST', auth: true, handler: DingTalkFake.prototype.listUsers },
   '/topapi/v2/department/listsub': { method: 'POST', auth: true, handler: DingTalkFake.prototype.listSubDepts },
   '/topapi/v2/department/get': { method: 'POST', auth: true, handler: DingTalkFake.prototype.getDept },
+  '/topapi/message/corpconversation/asyncsend_v2': { method: 'POST', auth: true, handler: DingTalkFake.prototype.asyncSend },
+  '/topapi/message/corpconversation/getsendresult': { method: 'POST', auth: true, handler: DingTalkFake.prototype.getSendResult },
 };
 
 /** user/list page size limit (§2.8: 100 is what everyone uses; the doc states no other). */
@@ -831,6 +1026,7 @@ const USER_LIST_ORDERS: readonly string[] = ['entry_asc', 'entry_desc', 'modify_
 const V1_ROUTES: Record<string, { method: 'POST'; auth: boolean; handler: (this: DingTalkFake, b: Record<string, unknown>) => V1Result }> = {
   '/v1.0/oauth2/accessToken': { method: 'POST', auth: false, handler: DingTalkFake.prototype.v1AccessToken },
   '/v1.0/oauth2/jsapiTickets': { method: 'POST', auth: true, handler: DingTalkFake.prototype.v1JsapiTicket },
+  '/v1.0/robot/ding/send': { method: 'POST', auth: true, handler: DingTalkFake.prototype.v1RobotDing },
 };
 
 /** The URL as DingTalk signs it: no fragment, query URL-decoded, everything else exactly as given (§1.4). */
@@ -964,4 +1160,50 @@ function randomAesKey(): string {
 /** DingTalk leaves out fields with no value (§2.6). */
 function omitEmpty(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0)));
+}
+
+/** A comma-separated id list (§2.9), blanks dropped. */
+function splitIds(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const WORK_MSG_TYPES = ['text', 'image', 'voice', 'file', 'link', 'oa', 'markdown', 'action_card'] as const;
+
+/** Why a work notification `msg` is not one of the documented shapes (§2.9, message types), or null. */
+function workMessageError(msg: Record<string, unknown>): string | null {
+  const type = msg.msgtype;
+  if (typeof type !== 'string' || !(WORK_MSG_TYPES as readonly string[]).includes(type)) return `msgtype 须为 ${WORK_MSG_TYPES.join('/')}`;
+  const others = WORK_MSG_TYPES.filter((t) => t !== type && msg[t] !== undefined);
+  if (others.length) return `msg 只能包含一种消息类型（多出 ${others.join(',')}）`;
+  const m = msg[type] as Record<string, unknown> | undefined;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return `缺少 ${type} 对象`;
+  const str = (k: string) => typeof m[k] === 'string' && (m[k] as string).length > 0;
+  switch (type) {
+    case 'text':
+      return str('content') ? null : 'text.content 不能为空';
+    case 'image':
+    case 'file':
+      return str('media_id') ? null : `${type}.media_id 不能为空`;
+    case 'voice':
+      return str('media_id') && m.duration !== undefined ? null : 'voice 需要 media_id 和 duration';
+    case 'link':
+      return ['messageUrl', 'picUrl', 'title', 'text'].every(str) ? null : 'link 需要 messageUrl、picUrl、title、text';
+    case 'markdown':
+      if (!str('title') || !str('text')) return 'markdown 需要 title 和 text';
+      return (m.text as string).length <= 5000 ? null : 'markdown.text 最多 5000 字';
+    case 'oa': {
+      const head = m.head as Record<string, unknown> | undefined;
+      if (!str('message_url')) return 'oa.message_url 不能为空';
+      if (!head || typeof head.bgcolor !== 'string' || typeof head.text !== 'string') return 'oa.head 需要 bgcolor 和 text';
+      return m.body && typeof m.body === 'object' ? null : 'oa.body 不能为空';
+    }
+    case 'action_card': {
+      if (!str('markdown')) return 'action_card.markdown 不能为空';
+      if (str('single_title') && str('single_url')) return null;
+      const btns = m.btn_json_list;
+      const ok = (m.btn_orientation === '0' || m.btn_orientation === '1') && Array.isArray(btns) && btns.length > 0 && btns.every((b) => b && typeof b.title === 'string' && typeof b.action_url === 'string');
+      return ok ? null : 'action_card 需要 single_title + single_url，或 btn_orientation + btn_json_list';
+    }
+  }
+  return null;
 }

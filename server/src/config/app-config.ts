@@ -16,6 +16,22 @@ export interface DingTalkConfig {
   callback: { token: string; aesKey: string } | null;
 }
 
+/**
+ * The DING delivery channels' settings (server/src/ding/channels). Every section is always present so a
+ * channel can say which variables are missing; a channel is on only when its nullable fields are set.
+ */
+export interface ChannelsConfig {
+  /** Timeout of each provider call. */
+  timeoutMs: number;
+  aliyun: { accessKeyId: string | null; accessKeySecret: string | null };
+  sms: { endpoint: string; signName: string | null; templateCode: string | null; ratePerSecond: number };
+  /** `showNumber` null = Alibaba's public number pool (公共模式). */
+  voice: { endpoint: string; showNumber: string | null; ttsCode: string | null; ratePerSecond: number };
+  webhook: { url: string | null; secret: string | null; ratePerSecond: number; maxBatch: number };
+  /** Work notifications go through the DingTalk app settings (`AppConfig.dingtalk`); the robot DING also needs `robotCode`. */
+  dingtalk: { robotCode: string | null; ratePerSecond: number };
+}
+
 /** The typed, validated configuration. Only this folder reads process.env. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -36,6 +52,7 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   microappDir: string;
   dingtalk: DingTalkConfig | null;
+  channels: ChannelsConfig;
   /** Build the demo county when the database has no members besides the bootstrap admin. */
   demoSeed: boolean;
 }
@@ -86,6 +103,32 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 15_000,
     microappDir: env.MICROAPP_DIR ? resolve(env.MICROAPP_DIR) : defaultMicroapp,
     dingtalk,
+    channels: {
+      timeoutMs: env.CHANNEL_TIMEOUT_MS ?? 10_000,
+      aliyun: { accessKeyId: env.ALIYUN_ACCESS_KEY_ID ?? null, accessKeySecret: env.ALIYUN_ACCESS_KEY_SECRET ?? null },
+      sms: {
+        endpoint: stripSlash(env.ALIYUN_SMS_ENDPOINT ?? 'https://dysmsapi.aliyuncs.com'),
+        signName: env.ALIYUN_SMS_SIGN_NAME ?? null,
+        templateCode: env.ALIYUN_SMS_TEMPLATE_CODE ?? null,
+        // 50 SendBatchSms calls of 100 numbers = 5,000 messages/s, well under the 5,000 calls/s API limit.
+        ratePerSecond: env.ALIYUN_SMS_RATE_PER_SECOND ?? 50,
+      },
+      voice: {
+        endpoint: stripSlash(env.ALIYUN_VMS_ENDPOINT ?? 'https://dyvmsapi.aliyuncs.com'),
+        showNumber: env.ALIYUN_VMS_SHOW_NUMBER ?? null,
+        ttsCode: env.ALIYUN_VMS_TTS_CODE ?? null,
+        ratePerSecond: env.ALIYUN_VMS_RATE_PER_SECOND ?? 5,
+      },
+      webhook: {
+        url: env.DING_WEBHOOK_URL ?? null,
+        secret: env.DING_WEBHOOK_SECRET ?? null,
+        ratePerSecond: env.DING_WEBHOOK_RATE_PER_SECOND ?? 10,
+        maxBatch: env.DING_WEBHOOK_MAX_BATCH ?? 100,
+      },
+      // DingTalk reaches at most 5,000 recipients a minute and silently drops the rest (reference §2.9):
+      // 0.8 calls/s of up to 100 user ids stays under that.
+      dingtalk: { robotCode: env.DINGTALK_ROBOT_CODE ?? null, ratePerSecond: env.DINGTALK_MESSAGE_RATE_PER_SECOND ?? 0.8 },
+    },
     demoSeed: env.DEMO_SEED ? env.DEMO_SEED === 'true' : !databaseUrl,
   };
 }

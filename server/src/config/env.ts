@@ -1,8 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const httpUrl = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /** Every environment variable the server reads. README.md's configuration table mirrors this class. */
 export class Env {
@@ -39,6 +41,35 @@ export class Env {
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(128) DINGTALK_CALLBACK_TOKEN?: string;
   @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9]{43}$/, { message: 'DINGTALK_CALLBACK_AES_KEY must be 43 letters or digits' })
   DINGTALK_CALLBACK_AES_KEY?: string;
+  // ---- DING delivery channels (server/src/ding/channels). Each channel is off until its settings are complete.
+  /** Alibaba Cloud AccessKey of a RAM user allowed to call dysmsapi (SMS) and dyvmsapi (voice). */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9]{8,64}$/, { message: 'ALIYUN_ACCESS_KEY_ID must be 8–64 letters or digits' })
+  ALIYUN_ACCESS_KEY_ID?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9]{16,64}$/, { message: 'ALIYUN_ACCESS_KEY_SECRET must be 16–64 letters or digits' })
+  ALIYUN_ACCESS_KEY_SECRET?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl(httpUrl, { message: 'ALIYUN_SMS_ENDPOINT must be an http(s) URL' }) ALIYUN_SMS_ENDPOINT?: string;
+  /** The approved SMS signature (签名), without the 【】. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(2) @MaxLength(64) ALIYUN_SMS_SIGN_NAME?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^SMS_\d{1,20}$/, { message: 'ALIYUN_SMS_TEMPLATE_CODE must look like SMS_123456789' })
+  ALIYUN_SMS_TEMPLATE_CODE?: string;
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'ALIYUN_SMS_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(5000) ALIYUN_SMS_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl(httpUrl, { message: 'ALIYUN_VMS_ENDPOINT must be an http(s) URL' }) ALIYUN_VMS_ENDPOINT?: string;
+  /** 被叫显号 for dedicated-number calls (a bought number or service instance id); unset = the public number pool. */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_-]{3,64}$/, { message: 'ALIYUN_VMS_SHOW_NUMBER must be a phone number or instance id without spaces' })
+  ALIYUN_VMS_SHOW_NUMBER?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^TTS_\d{1,20}$/, { message: 'ALIYUN_VMS_TTS_CODE must look like TTS_123456789' })
+  ALIYUN_VMS_TTS_CODE?: string;
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'ALIYUN_VMS_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(1000) ALIYUN_VMS_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl(httpUrl, { message: 'DING_WEBHOOK_URL must be an http(s) URL' }) @MaxLength(2048) DING_WEBHOOK_URL?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'DING_WEBHOOK_SECRET must be at least 16 characters' }) @MaxLength(256)
+  DING_WEBHOOK_SECRET?: string;
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'DING_WEBHOOK_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(1000) DING_WEBHOOK_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) DING_WEBHOOK_MAX_BATCH?: number;
+  /** robotCode of the app's robot, for robot DING (§2.11; paid DingTalk editions only). */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[A-Za-z0-9_-]{4,64}$/, { message: 'DINGTALK_ROBOT_CODE must be 4–64 letters, digits, _ or -' })
+  DINGTALK_ROBOT_CODE?: string;
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'DINGTALK_MESSAGE_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(20) DINGTALK_MESSAGE_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CHANNEL_TIMEOUT_MS?: number;
   /** Build the demo county on an empty database (default: true on the embedded database, false otherwise). */
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_SEED must be true or false' }) DEMO_SEED?: 'true' | 'false';
 }
@@ -61,6 +92,24 @@ export function validateEnv(raw: Record<string, string | undefined>): Env {
   }
   if (env.DINGTALK_CALLBACK_TOKEN && !env.DINGTALK_APP_KEY) {
     throw new ConfigError('Invalid configuration: DINGTALK_CALLBACK_* needs the DingTalk app settings (DINGTALK_APP_KEY, …)');
+  }
+  if (!!env.ALIYUN_ACCESS_KEY_ID !== !!env.ALIYUN_ACCESS_KEY_SECRET) {
+    throw new ConfigError('Invalid configuration: ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET go together');
+  }
+  if (!!env.ALIYUN_SMS_SIGN_NAME !== !!env.ALIYUN_SMS_TEMPLATE_CODE) {
+    throw new ConfigError('Invalid configuration: ALIYUN_SMS_SIGN_NAME and ALIYUN_SMS_TEMPLATE_CODE go together');
+  }
+  if ((env.ALIYUN_SMS_SIGN_NAME || env.ALIYUN_VMS_TTS_CODE) && !env.ALIYUN_ACCESS_KEY_ID) {
+    throw new ConfigError('Invalid configuration: ALIYUN_SMS_* and ALIYUN_VMS_* need ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
+  }
+  if (env.ALIYUN_VMS_SHOW_NUMBER && !env.ALIYUN_VMS_TTS_CODE) {
+    throw new ConfigError('Invalid configuration: ALIYUN_VMS_SHOW_NUMBER needs ALIYUN_VMS_TTS_CODE');
+  }
+  if (!!env.DING_WEBHOOK_URL !== !!env.DING_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration: DING_WEBHOOK_URL and DING_WEBHOOK_SECRET go together');
+  }
+  if (env.DINGTALK_ROBOT_CODE && !env.DINGTALK_APP_KEY) {
+    throw new ConfigError('Invalid configuration: DINGTALK_ROBOT_CODE needs the DingTalk app settings (DINGTALK_APP_KEY, …)');
   }
   if ((env.ADMIN_PHONE && !env.ADMIN_PASSWORD) || (!env.ADMIN_PHONE && env.ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: ADMIN_PHONE and ADMIN_PASSWORD go together');

@@ -115,6 +115,51 @@ export class DingTalkClient {
     }
   }
 
+  /**
+   * Calls a v1.0 API on `apiBaseV1` (reference §2.0): the token in the `x-acs-dingtalk-access-token`
+   * header, JSON both ways, failures as HTTP status + `{code, message}` (thrown as DingTalkV1Error).
+   * A refused token is dropped and the call retried once; QPS throttling backs off up to 3 times.
+   */
+  async v1<T = Record<string, unknown>>(path: string, body?: Record<string, unknown>): Promise<T> {
+    let refreshed = false;
+    let busy = 0;
+    for (;;) {
+      const token = await this.accessToken();
+      let res: Response;
+      try {
+        res = await fetch(`${this.cfg.apiBaseV1}${path}`, {
+          method: body ? 'POST' : 'GET',
+          headers: { 'x-acs-dingtalk-access-token': token, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+          signal: AbortSignal.timeout(this.cfg.timeoutMs),
+        });
+      } catch (err) {
+        throw new DingTalkV1Error(0, 'NETWORK', (err as Error).message, path);
+      }
+      const text = await res.text();
+      let parsed: Record<string, unknown> | null = null;
+      try {
+        parsed = text ? (parseOapiJson(text) as Record<string, unknown>) : {};
+      } catch {
+        // not JSON: reported below with the HTTP status
+      }
+      if (res.ok && parsed) return parsed as T;
+      const code = typeof parsed?.code === 'string' ? parsed.code : `HTTP_${res.status}`;
+      const message = typeof parsed?.message === 'string' ? parsed.message : text.slice(0, 200);
+      if (!refreshed && code === 'InvalidAuthentication') {
+        this.logger.warn(`access token refused by ${path}; refreshing once`);
+        this.invalidateToken(token);
+        refreshed = true;
+        continue;
+      }
+      if (V1_THROTTLE_CODES.has(code) && busy < BUSY_RETRIES) {
+        await sleep(200 * 2 ** busy++);
+        continue;
+      }
+      throw new DingTalkV1Error(res.status, code, message, path);
+    }
+  }
+
   async accessToken(): Promise<string> {
     if (this.token && this.token.expiresAt > Date.now()) return this.token.value;
     this.tokenInFlight ??= this.fetchToken().finally(() => (this.tokenInFlight = null));
@@ -177,6 +222,22 @@ export class DingTalkClient {
     }
   }
 }
+
+/** A v1.0 API failure: the HTTP status (0 = no answer) besides DingTalk's `code` and `message`. */
+export class DingTalkV1Error extends DingTalkApiError {
+  override name = 'DingTalkV1Error';
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    path: string,
+  ) {
+    super(code, message, undefined, path);
+  }
+}
+
+/** v1.0 throttling answers (§2.0): back off and retry a few times. */
+const V1_THROTTLE_CODES = new Set(['Forbidden.AccessDenied.QpsLimitForAppkeyAndApi', 'Forbidden.AccessDenied.QpsLimitForApi']);
 
 function isTokenError(body: OapiBody): boolean {
   const errcode = Number(body.errcode ?? 0);

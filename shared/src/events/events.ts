@@ -15,3 +15,18 @@ export interface LiveEvent<T = unknown> {
   type: LiveEventType;
   data: T;
 }
+
+/** What a `ding` event carries: the reminder as the micro-app shows it, and where to open it. */
+export interface DingEventData {
+  dingId?: string;
+  noticeId?: string;
+  title: string;
+  text: string;
+  /** Link back into the micro-app (the notice page); absent when the reminder points nowhere. */
+  url?: string;
+}
+
+/** A DING pushed to a member's open event streams (the in-app delivery channel). */
+export interface DingEvent extends LiveEvent<DingEventData> {
+  type: typeof LiveEventType.Ding;
+}
