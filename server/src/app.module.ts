@@ -13,6 +13,7 @@ import { OrgImportModule } from './org/import/org-import.module.js';
 import { DemoSeedModule } from './org/seed/demo-seed.module.js';
 import { DingTalkSyncModule } from './dingtalk/sync/dingtalk-sync.module.js';
 import { NoticesModule } from './notices/notices.module.js';
+import { DingModule } from './ding/ding.module.js';
 import { RUNTIME, type Runtime } from './runtime.js';
 import { loggerOptions } from './common/logging.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         DingTalkSyncModule,
         DemoSeedModule,
         NoticesModule,
+        DingModule,
         IdentityModule,
         HealthModule,
       ],

@@ -6,3 +6,4 @@ export * from './org/org-api.js';
 export * from './identity/identity.js';
 export * from './events/events.js';
 export * from './notices/notices.js';
+export * from './ding/ding.js';

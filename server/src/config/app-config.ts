@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseQuietHours, type QuietHours } from '../ding/quiet-hours.js';
 import { ConfigError, validateEnv } from './env.js';
 
 export interface DingTalkConfig {
@@ -53,6 +54,13 @@ export interface AppConfig {
   microappDir: string;
   dingtalk: DingTalkConfig | null;
   channels: ChannelsConfig;
+  notices: {
+    /** Null: no quiet hours. */
+    quietHours: QuietHours | null;
+    escalationMinuteMs: number;
+    deliveryAttempts: number;
+    retryDelaySeconds: number;
+  };
   /** Build the demo county when the database has no members besides the bootstrap admin. */
   demoSeed: boolean;
 }
@@ -128,6 +136,12 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       // DingTalk reaches at most 5,000 recipients a minute and silently drops the rest (reference §2.9):
       // 0.8 calls/s of up to 100 user ids stays under that.
       dingtalk: { robotCode: env.DINGTALK_ROBOT_CODE ?? null, ratePerSecond: env.DINGTALK_MESSAGE_RATE_PER_SECOND ?? 0.8 },
+    },
+    notices: {
+      quietHours: parseQuietHours(env.NOTICE_QUIET_HOURS ?? '22:00-07:00'),
+      escalationMinuteMs: env.NOTICE_ESCALATION_MINUTE_MS ?? 60_000,
+      deliveryAttempts: env.DING_DELIVERY_ATTEMPTS ?? 5,
+      retryDelaySeconds: env.DING_RETRY_DELAY_SECONDS ?? 5,
     },
     demoSeed: env.DEMO_SEED ? env.DEMO_SEED === 'true' : !databaseUrl,
   };

@@ -70,6 +70,13 @@ export class Env {
   DINGTALK_ROBOT_CODE?: string;
   @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'DINGTALK_MESSAGE_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(20) DINGTALK_MESSAGE_RATE_PER_SECOND?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CHANNEL_TIMEOUT_MS?: number;
+  /** Quiet hours (China time) that postpone non-urgent escalation steps, e.g. 22:00-07:00; "off" for none. */
+  @IsOptional() @Matches(/^(off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, { message: 'NOTICE_QUIET_HOURS must look like 22:00-07:00, or off' }) NOTICE_QUIET_HOURS?: string;
+  /** How long an escalation "minute" is, in ms (tests shorten it). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000) NOTICE_ESCALATION_MINUTE_MS?: number;
+  /** Delivery attempts per batch, and the first retry delay (doubling after that). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20) DING_DELIVERY_ATTEMPTS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) DING_RETRY_DELAY_SECONDS?: number;
   /** Build the demo county on an empty database (default: true on the embedded database, false otherwise). */
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_SEED must be true or false' }) DEMO_SEED?: 'true' | 'false';
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PgBoss } from 'pg-boss';
 import type pg from 'pg';
+import type { EntityManager } from 'typeorm';
 import { PG_POOL } from '../database/database.module.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 
@@ -19,6 +20,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger('Jobs');
   readonly boss: PgBoss;
   private started = false;
+  private markStarted!: () => void;
+  /** Resolves once pg-boss has started: modules create their queues and workers after it. */
+  readonly ready = new Promise<void>((resolve) => (this.markStarted = resolve));
 
   constructor(@Inject(RUNTIME) runtime: Runtime, @Inject(PG_POOL) pool: pg.Pool) {
     const common = { schema: 'pgboss', application_name: 'lianxin-jobs' } as const;
@@ -31,6 +35,17 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     await this.boss.start();
     this.started = true;
+    this.markStarted();
+  }
+
+  /**
+   * pg-boss options that send jobs through the caller's TypeORM transaction: the jobs exist exactly
+   * when the rows they work on do (a crash between commit and enqueue cannot lose them).
+   */
+  within(tx: EntityManager): { db: { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> } } {
+    const client = (tx.queryRunner as unknown as { databaseConnection: pg.PoolClient } | undefined)?.databaseConnection;
+    if (!client) throw new Error('JobsService.within needs an EntityManager inside a transaction');
+    return { db: { executeSql: (text, values) => client.query(text, values as unknown[]) } };
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type Page,
 } from '@lianxin/shared';
 import type pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../common/decorators.js';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
@@ -42,10 +42,23 @@ const toReceipt = (r: ReceiptRow): MyReceipt => ({
   leaveReason: r.leave_reason,
 });
 
+/**
+ * What other modules add to a send, inside its transaction (escalation steps, the DingTalk
+ * announcement), and what they check before it (their channels are configured). Registered by
+ * those modules, so notices do not depend on them.
+ */
+export interface NoticeSendHook {
+  check?(req: CreateNoticeRequest): void;
+  inTransaction(tx: EntityManager, sent: { noticeId: string; senderId: string; sentAt: Date; req: CreateNoticeRequest }): Promise<void>;
+  /** What the notice page shows of it (escalation steps). */
+  describe?(noticeId: string): Promise<Partial<Pick<NoticeView, 'escalation'>>>;
+}
+
 /** Sending notices and what recipients do with them: read, confirm, their inbox; the sender's sent box. */
 @Injectable()
 export class NoticesService {
   private readonly logger = new Logger('Notices');
+  private readonly hooks: NoticeSendHook[] = [];
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -56,6 +69,10 @@ export class NoticesService {
     private readonly events: EventsService,
     private readonly tracking: NoticeTrackingService,
   ) {}
+
+  addSendHook(hook: NoticeSendHook): void {
+    this.hooks.push(hook);
+  }
 
   /**
    * Sends a notice: checks the sender may reach every unit, member and role-holder unit named, then
@@ -70,11 +87,12 @@ export class NoticesService {
       throw new DomainError(ErrorCode.ValidationFailed, '请选择接收范围：单位、人员或角色', [{ path: 'audience', message: '接收范围为空' }]);
     }
     await this.assertReach(principal, [...units.map((u) => u.unitId), ...roles.map((r) => r.unitId)], members);
+    for (const h of this.hooks) h.check?.(req);
     const { id, count } = await this.ds.transaction(async (tx) => {
-      const [notice] = await tx.query<{ id: string }[]>(
+      const [notice] = await tx.query<{ id: string; created_at: Date }[]>(
         `INSERT INTO notice (sender_id, sender_unit_id, kind, title, body, starts_at, place, require_confirm, audience)
          VALUES ($1, (SELECT unit_id FROM membership WHERE member_id = $1 AND is_primary), $2, $3, $4, $5, $6, $7, $8)
-         RETURNING id`,
+         RETURNING id, created_at`,
         [principal.memberId, req.kind, req.title, req.body, req.startsAt ?? null, req.place || null, !!req.requireConfirm, req.audience],
       );
       const [{ recipients }] = await tx.query<{ recipients: number }[]>(WRITE_RECEIPTS_SQL, [
@@ -89,6 +107,7 @@ export class NoticesService {
       ]);
       if (recipients === 0) throw new DomainError(ErrorCode.NoticeAudienceEmpty, '接收范围内没有在职人员，通知未发送');
       await tx.query(`UPDATE notice SET recipient_count = $2 WHERE id = $1`, [notice.id, recipients]);
+      for (const h of this.hooks) await h.inTransaction(tx, { noticeId: notice.id, senderId: principal.memberId, sentAt: notice.created_at, req });
       return { id: notice.id, count: recipients };
     });
     this.logger.log({ noticeId: id, recipients: count }, 'notice sent');
@@ -133,6 +152,7 @@ export class NoticesService {
       this.directory.summaries([n.sender_id]),
     ]);
     if (!receipt && !track) throw notFound();
+    const extra = track ? await Promise.all(this.hooks.map((h) => h.describe?.(n.id) ?? {})) : [];
     return {
       id: n.id,
       kind: n.kind,
@@ -146,6 +166,8 @@ export class NoticesService {
       recipientCount: n.recipient_count,
       receipt: receipt ? toReceipt(receipt) : null,
       canTrack: !!track,
+      escalation: [],
+      ...Object.assign({}, ...extra),
     };
   }
 

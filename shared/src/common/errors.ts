@@ -34,6 +34,9 @@ export const ErrorCode = {
   NoticeAudienceEmpty: 'NOTICE_AUDIENCE_EMPTY',
   NoticeNotConfirmable: 'NOTICE_NOT_CONFIRMABLE',
   NoticeAlreadyConfirmed: 'NOTICE_ALREADY_CONFIRMED',
+  DingChannelUnconfigured: 'DING_CHANNEL_UNCONFIGURED',
+  DingNobody: 'DING_NOBODY',
+  DingNotFound: 'DING_NOT_FOUND',
   DingTalkCallbackInvalid: 'DINGTALK_CALLBACK_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,4 +1,5 @@
 import type { MemberSummary } from '../org/org-api.js';
+import type { EscalationStepInput, EscalationStepView } from '../ding/ding.js';
 import type { Role, UnitRef } from '../org/org.js';
 
 export const NoticeKind = { Notice: 'notice', Meeting: 'meeting' } as const;
@@ -27,6 +28,8 @@ export interface CreateNoticeRequest {
   audience: NoticeAudience;
   /** Ask for 回执 (参加 / 请假). */
   requireConfirm?: boolean;
+  /** Automatic DINGs for whoever has not read (or confirmed) after N minutes. */
+  escalation?: { steps: EscalationStepInput[] };
 }
 
 export interface NoticeView {
@@ -44,6 +47,8 @@ export interface NoticeView {
   receipt: MyReceipt | null;
   /** True when the caller may see stats and receipts (the sender, or someone with scope over recipients). */
   canTrack: boolean;
+  /** The escalation policy and where it stands (for those who can track). */
+  escalation: EscalationStepView[];
 }
 
 export interface MyReceipt {

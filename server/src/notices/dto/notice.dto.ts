@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ConfirmStatus,
+  DingChannel,
+  type EscalationStepInput,
   NoticeKind,
   ReceiptFilter,
   Role,
@@ -11,6 +13,7 @@ import {
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -46,6 +49,19 @@ export class AudienceDto implements NoticeAudience {
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AudienceRoleDto) roles?: AudienceRoleDto[];
 }
 
+export class EscalationStepDto implements EscalationStepInput {
+  @IsInt({ message: 'afterMinutes 必须是整数（分钟）' }) @Min(1, { message: '至少 1 分钟后' }) @Max(7 * 24 * 60, { message: '最多 7 天后' }) afterMinutes!: number;
+  @IsIn(['unread', 'unconfirmed'], { message: 'target 必须是 unread 或 unconfirmed' }) target!: 'unread' | 'unconfirmed';
+  @IsIn(Object.values(DingChannel), { message: `channel 必须是 ${Object.values(DingChannel).join(' | ')} 之一` }) channel!: DingChannel;
+  @IsOptional() @IsBoolean() toSupervisor?: boolean;
+  @IsOptional() @IsBoolean() urgent?: boolean;
+}
+
+export class EscalationDto {
+  @IsArray() @ArrayMinSize(1, { message: '至少一步' }) @ArrayMaxSize(5, { message: '最多 5 步' }) @ValidateNested({ each: true }) @Type(() => EscalationStepDto)
+  steps!: EscalationStepDto[];
+}
+
 export class CreateNoticeDto implements CreateNoticeRequest {
   @IsIn(Object.values(NoticeKind), { message: 'kind 必须是 notice 或 meeting' }) kind!: NoticeKind;
   @Transform(trim) @IsString() @MinLength(1, { message: '请填写标题' }) @MaxLength(200, { message: '标题不能超过 200 个字符' }) title!: string;
@@ -56,6 +72,7 @@ export class CreateNoticeDto implements CreateNoticeRequest {
   @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: '地点不能超过 200 个字符' }) place?: string;
   @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
   @IsOptional() @IsBoolean() requireConfirm?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto;
 }
 
 export class ConfirmNoticeDto implements ConfirmNoticeRequest {
