@@ -30,7 +30,7 @@ export interface ChannelsConfig {
   voice: { endpoint: string; showNumber: string | null; ttsCode: string | null; ratePerSecond: number };
   webhook: { url: string | null; secret: string | null; ratePerSecond: number; maxBatch: number };
   /** Work notifications go through the DingTalk app settings (`AppConfig.dingtalk`); the robot DING also needs `robotCode`. */
-  dingtalk: { robotCode: string | null; ratePerSecond: number };
+  dingtalk: { robotCode: string | null; ratePerSecond: number; resultCheckSeconds: number };
 }
 
 /** The typed, validated configuration. Only this folder reads process.env. */
@@ -135,7 +135,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       },
       // DingTalk reaches at most 5,000 recipients a minute and silently drops the rest (reference §2.9):
       // 0.8 calls/s of up to 100 user ids stays under that.
-      dingtalk: { robotCode: env.DINGTALK_ROBOT_CODE ?? null, ratePerSecond: env.DINGTALK_MESSAGE_RATE_PER_SECOND ?? 0.8 },
+      dingtalk: {
+        robotCode: env.DINGTALK_ROBOT_CODE ?? null,
+        ratePerSecond: env.DINGTALK_MESSAGE_RATE_PER_SECOND ?? 0.8,
+        resultCheckSeconds: env.DINGTALK_RESULT_CHECK_SECONDS ?? 60,
+      },
     },
     notices: {
       quietHours: parseQuietHours(env.NOTICE_QUIET_HOURS ?? '22:00-07:00'),

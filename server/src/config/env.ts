@@ -70,6 +70,8 @@ export class Env {
   DINGTALK_ROBOT_CODE?: string;
   @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'DINGTALK_MESSAGE_RATE_PER_SECOND must be a number' }) @Min(0.01) @Max(20) DINGTALK_MESSAGE_RATE_PER_SECOND?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CHANNEL_TIMEOUT_MS?: number;
+  /** How long after a work notification its send result is checked (who DingTalk refused). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400) DINGTALK_RESULT_CHECK_SECONDS?: number;
   /** Quiet hours (China time) that postpone non-urgent escalation steps, e.g. 22:00-07:00; "off" for none. */
   @IsOptional() @Matches(/^(off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, { message: 'NOTICE_QUIET_HOURS must look like 22:00-07:00, or off' }) NOTICE_QUIET_HOURS?: string;
   /** How long an escalation "minute" is, in ms (tests shorten it). */

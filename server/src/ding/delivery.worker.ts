@@ -4,9 +4,10 @@ import type { Job } from 'pg-boss';
 import type pg from 'pg';
 import { PG_POOL } from '../database/database.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import type { ChannelName, DeliveryOutcome, DeliveryTarget } from './channels/channel.js';
+import { ChannelName, type DeliveryOutcome, type DeliveryTarget } from './channels/channel.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { DELIVER_QUEUE } from './ding.service.js';
+import { DingTalkDelivery } from './dingtalk-delivery.js';
 import { RateLimiter } from './rate-limiter.js';
 
 interface DeliverJob {
@@ -31,6 +32,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly jobs: JobsService,
     private readonly channels: ChannelRegistry,
+    private readonly dingtalk: DingTalkDelivery,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,14 +43,14 @@ export class DeliveryWorker implements OnApplicationBootstrap {
 
   async deliver(job: Job<DeliverJob>): Promise<void> {
     const { dingId, ids } = job.data;
-    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null }>(
+    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null; purpose: string }>(
       `WITH c AS (
          UPDATE ding_delivery SET status = 'sending', attempts = attempts + 1, updated_at = now()
           WHERE id = ANY($1::uuid[]) AND ding_id = $2 AND status IN ('queued', 'retrying')
           RETURNING id, member_id, channel
        )
        SELECT c.id AS "deliveryId", c.member_id AS "memberId", m.name, m.phone, m.dingtalk_user_id AS "dingtalkUserId",
-              c.channel, n.title, d.text, d.notice_id
+              c.channel, n.title, d.text, d.notice_id, d.purpose
          FROM c JOIN member m ON m.id = c.member_id JOIN ding d ON d.id = $2 LEFT JOIN notice n ON n.id = d.notice_id`,
       [ids, dingId],
     );
@@ -58,8 +60,11 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     const targets: DeliveryTarget[] = claimed.map((c) => ({ deliveryId: c.deliveryId, memberId: c.memberId, name: c.name, phone: c.phone, dingtalkUserId: c.dingtalkUserId }));
     await this.limiter.take(channel.name, channel.ratePerSecond);
     let outcomes: DeliveryOutcome[];
+    const robot = channel.name === ChannelName.DingTalk && this.dingtalk.usesRobot(first.purpose);
     try {
-      outcomes = await channel.send(targets, {
+      outcomes = robot
+        ? await this.dingtalk.robotDing(dingId, targets, first.text)
+        : await channel.send(targets, {
         title: first.title ?? '连心提醒',
         text: first.text,
         url: first.notice_id ? `/notices/${first.notice_id}` : undefined,
@@ -83,6 +88,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
         WHERE dd.id = o.id`,
       [final.map((f) => f.id), final.map((f) => f.status), final.map((f) => f.providerId), final.map((f) => f.error), final.map((f) => f.note)],
     );
+    if (channel.name === ChannelName.DingTalk && !robot) await this.dingtalk.scheduleCheck(dingId, outcomes);
     const retrying = final.filter((f) => f.status === 'retrying').length;
     // Throwing hands the job back to pg-boss, which runs it again after a backoff: only the retrying rows go out again.
     if (retrying > 0) throw new Error(`${retrying} deliveries of DING ${dingId} will be retried`);

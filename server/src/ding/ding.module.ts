@@ -4,6 +4,7 @@ import { ChannelsModule } from './channels/channels.module.js';
 import { DeliveryWorker } from './delivery.worker.js';
 import { DingController } from './ding.controller.js';
 import { DingService } from './ding.service.js';
+import { DingTalkDelivery } from './dingtalk-delivery.js';
 import { EscalationService } from './escalation.service.js';
 import { NoticeDingHooks } from './notice-hooks.js';
 
@@ -11,7 +12,7 @@ import { NoticeDingHooks } from './notice-hooks.js';
 @Module({
   imports: [NoticesModule, ChannelsModule],
   controllers: [DingController],
-  providers: [DingService, DeliveryWorker, EscalationService, NoticeDingHooks],
+  providers: [DingService, DingTalkDelivery, DeliveryWorker, EscalationService, NoticeDingHooks],
   exports: [DingService],
 })
 export class DingModule {}
