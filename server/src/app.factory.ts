@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { requestId } from './common/logging.js';
+import { registerFileBodyParser } from './common/file-body.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { serveMicroapp } from './common/static-site.js';
 import { validationPipe } from './common/validation.js';
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig): Promise<CreatedApp> {
     app.useGlobalFilters(new ProblemFilter(spa));
 
     const fastify = app.getHttpAdapter().getInstance();
+    registerFileBodyParser(fastify); // CSV imports, notice attachments, check-in photos arrive as raw bodies
     const metrics = app.get(MetricsService);
     fastify.addHook('onSend', async (req, reply) => {
       reply.header('x-request-id', req.id);

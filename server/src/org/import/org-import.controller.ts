@@ -2,7 +2,8 @@ import { Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiPaths, type ImportReport } from '@lianxin/shared';
 import { CurrentPrincipal, type Principal } from '../../common/decorators.js';
-import { CSV_CONTENT_TYPES, FileBody } from './csv-body.js';
+import { FileBody } from '../../common/file-body.js';
+import { CSV_BODY_HINT, CSV_CONTENT_TYPES } from './csv-body.js';
 import { ImportQuery } from './dto/import-query.dto.js';
 import { OrgImportService } from './org-import.service.js';
 
@@ -23,7 +24,7 @@ export class OrgImportController {
   })
   @ApiConsumes(...CSV_CONTENT_TYPES)
   @ApiBody({ schema: { type: 'string', format: 'binary', example: '单位路径,姓名,手机号,职务,是否负责人,角色\n略阳县/兴州街道/五郎坪村,张三,13900000001,村支书,是,领导' } })
-  import(@CurrentPrincipal() me: Principal, @FileBody() file: Buffer, @Query() query: ImportQuery): Promise<ImportReport> {
+  import(@CurrentPrincipal() me: Principal, @FileBody(CSV_BODY_HINT) file: Buffer, @Query() query: ImportQuery): Promise<ImportReport> {
     return this.imports.import(me, file, query.dryRun === 'true');
   }
 }

@@ -2,7 +2,6 @@ import { Role, RoleLabel, type ImportColumn, type ImportRowError } from '@lianxi
 import { CsvError, parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 
-export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 /** Far above a county's staff, well below what one transaction handles in a few seconds. */
 export const MAX_IMPORT_ROWS = 50_000;
 /** Deeper than 县/镇/村/组 and then some; deeper paths are typing mistakes. */
