@@ -21,6 +21,8 @@ export const ApiPaths = {
   },
   notices: {
     list: '/notices',
+    attachments: '/notices/attachments',
+    attachment: (noticeId: string, id: string) => `/notices/${noticeId}/attachments/${id}`,
     notice: (id: string) => `/notices/${id}`,
     read: (id: string) => `/notices/${id}/read`,
     confirm: (id: string) => `/notices/${id}/confirm`,

@@ -282,3 +282,54 @@ describe('live', () => {
     }
   });
 });
+
+describe('attachments', () => {
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('防汛预案'.repeat(100))]);
+  let token: string;
+  const up = (body: Buffer, type: string, filename = '防汛预案.pdf', t = token) =>
+    ctx.http().post(`/api/notices/attachments?filename=${encodeURIComponent(filename)}`).set('authorization', `Bearer ${t}`).set('content-type', type).send(body);
+
+  beforeAll(async () => {
+    token = (await ctx.login(ADMIN.phone, ADMIN.password)).accessToken;
+  });
+
+  it('keeps an uploaded file with the notice; recipients download it byte for byte', async () => {
+    const file = await up(pdf, 'application/pdf');
+    expect(file.status).toBe(201);
+    expect(file.body).toMatchObject({ filename: '防汛预案.pdf', contentType: 'application/pdf', size: pdf.length });
+    const sent = await admin.post('/api/notices', { ...toXingzhou(), attachmentIds: [file.body.id] });
+    expect(sent.body.attachments).toEqual([file.body]);
+    const li = await ctx.login(org.villagers.wulangping.phone, org.villagers.wulangping.password);
+    const got = await ctx
+      .http()
+      .get(`/api/notices/${sent.body.id}/attachments/${file.body.id}`)
+      .set('authorization', `Bearer ${li.accessToken}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(got.headers['content-disposition']).toContain(encodeURIComponent('防汛预案.pdf'));
+    expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
+    const sun = await ctx.login(org.villagers.shimen.phone, org.villagers.shimen.password);
+    const refused = await ctx.http().get(`/api/notices/${sent.body.id}/attachments/${file.body.id}`).set('authorization', `Bearer ${sun.accessToken}`);
+    expectProblem(refused, 404, 'NOTICE_NOT_FOUND');
+    // an attachment goes with one notice only
+    const before = await org.ds.query(`SELECT count(*)::int AS n FROM notice`);
+    expectProblem(await admin.post('/api/notices', { ...toXingzhou(), attachmentIds: [file.body.id] }), 400, 'NOTICE_ATTACHMENT_INVALID');
+    expect(await org.ds.query(`SELECT count(*)::int AS n FROM notice`)).toEqual(before);
+  });
+
+  it('refuses a file whose bytes are not its type, an unknown type, no file name, too large a file, and a plain villager', async () => {
+    expectProblem(await up(Buffer.from('MZ\x90\x00executable', 'latin1'), 'application/pdf'), 400, 'NOTICE_ATTACHMENT_INVALID');
+    expect((await up(Buffer.from('MZ'), 'application/x-msdownload')).status).toBe(415);
+    const noName = await ctx.http().post('/api/notices/attachments').set('authorization', `Bearer ${token}`).set('content-type', 'application/pdf').send(pdf);
+    expectProblem(noName, 400, 'VALIDATION_FAILED');
+    expectProblem(await up(Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(10 * 1024 * 1024)]), 'application/pdf'), 413, 'PAYLOAD_TOO_LARGE');
+    const villager = await ctx.login(org.villagers.hejiayan.phone, org.villagers.hejiayan.password);
+    expectProblem(await up(pdf, 'application/pdf', 'a.pdf', villager.accessToken), 403, 'AUTH_FORBIDDEN');
+  });
+});

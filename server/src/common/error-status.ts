@@ -36,6 +36,7 @@ export const ERROR_STATUS = {
   NOTICE_AUDIENCE_EMPTY: [422, '接收范围内没有人'],
   NOTICE_NOT_CONFIRMABLE: [409, '该通知不需要回执'],
   NOTICE_ALREADY_CONFIRMED: [409, '已回执'],
+  NOTICE_ATTACHMENT_INVALID: [400, '附件有误'],
   DING_CHANNEL_UNCONFIGURED: [422, '提醒通道未配置'],
   DING_NOBODY: [422, '没有需要提醒的人'],
   DING_NOT_FOUND: [404, 'DING 不存在'],

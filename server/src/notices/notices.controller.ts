@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { MyReceipt, NoticeListItem, NoticeStatsView, NoticeView, Page, ReceiptView } from '@lianxin/shared';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AttachmentView, MyReceipt, NoticeListItem, NoticeStatsView, NoticeView, Page, ReceiptView } from '@lianxin/shared';
 import { CurrentPrincipal, type Principal } from '../common/decorators.js';
+import { FileBody } from '../common/file-body.js';
 import { IdPipe } from '../common/id.pipe.js';
-import { ConfirmNoticeDto, CreateNoticeDto, NoticeListQuery, ReceiptsQuery, StatsQuery } from './dto/notice.dto.js';
+import { ATTACHMENT_TYPES, AttachmentsService } from './attachments.service.js';
+import { ConfirmNoticeDto, CreateNoticeDto, NoticeListQuery, ReceiptsQuery, StatsQuery, UploadQuery } from './dto/notice.dto.js';
 import { NoticeTrackingService } from './notice-tracking.service.js';
 import { NoticesService } from './notices.service.js';
 
@@ -14,7 +16,36 @@ export class NoticesController {
   constructor(
     private readonly notices: NoticesService,
     private readonly tracking: NoticeTrackingService,
+    private readonly attachments: AttachmentsService,
   ) {}
+
+  @Post('attachments')
+  @ApiOperation({ summary: '上传通知附件（请求体是文件本身，最大 10 MB；发送通知时用 attachmentIds 引用）' })
+  @ApiConsumes(...ATTACHMENT_TYPES)
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  upload(
+    @CurrentPrincipal() me: Principal,
+    @Query() q: UploadQuery,
+    @Headers('content-type') type: string | undefined,
+    @FileBody('请把文件本身作为请求体上传，Content-Type 用文件的类型（如 application/pdf），文件名放在 ?filename=') data: Buffer,
+  ): Promise<AttachmentView> {
+    return this.attachments.upload(me, q.filename, type, data);
+  }
+
+  @Get(':id/attachments/:attachmentId')
+  @ApiOperation({ summary: '下载通知附件' })
+  async download(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', IdPipe) id: string,
+    @Param('attachmentId', IdPipe) attachmentId: string,
+  ): Promise<StreamableFile> {
+    const file = await this.attachments.download(me, id, attachmentId);
+    return new StreamableFile(file.data, {
+      type: file.contentType,
+      length: file.data.length,
+      disposition: `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    });
+  }
 
   @Post()
   @ApiOperation({ summary: '发送通知（单位、人员、角色任意组合；一次写入全部回执）' })

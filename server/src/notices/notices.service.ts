@@ -21,6 +21,7 @@ import { PG_POOL } from '../database/database.module.js';
 import { EventsService } from '../events/events.service.js';
 import { MemberDirectoryService } from '../org/member-directory.service.js';
 import { ScopeService } from '../org/scope.service.js';
+import { AttachmentsService } from './attachments.service.js';
 import { MARK_READ_SQL, WRITE_RECEIPTS_SQL } from './audience.sql.js';
 import { NoticeAccess, notFound, type NoticeRow } from './notice-access.js';
 import { NoticeTrackingService } from './notice-tracking.service.js';
@@ -68,6 +69,7 @@ export class NoticesService {
     private readonly directory: MemberDirectoryService,
     private readonly events: EventsService,
     private readonly tracking: NoticeTrackingService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   addSendHook(hook: NoticeSendHook): void {
@@ -107,6 +109,7 @@ export class NoticesService {
       ]);
       if (recipients === 0) throw new DomainError(ErrorCode.NoticeAudienceEmpty, '接收范围内没有在职人员，通知未发送');
       await tx.query(`UPDATE notice SET recipient_count = $2 WHERE id = $1`, [notice.id, recipients]);
+      await this.attachments.attach(tx, notice.id, principal.memberId, req.attachmentIds ?? []);
       for (const h of this.hooks) await h.inTransaction(tx, { noticeId: notice.id, senderId: principal.memberId, sentAt: notice.created_at, req });
       return { id: notice.id, count: recipients };
     });
@@ -146,10 +149,11 @@ export class NoticesService {
   }
 
   private async view(principal: Principal, n: NoticeRow): Promise<NoticeView> {
-    const [receipt, track, [sender]] = await Promise.all([
+    const [receipt, track, [sender], attachments] = await Promise.all([
       this.receipt(n.id, principal.memberId),
       this.access.tracking(principal, n),
       this.directory.summaries([n.sender_id]),
+      this.attachments.list(n.id),
     ]);
     if (!receipt && !track) throw notFound();
     const extra = track ? await Promise.all(this.hooks.map((h) => h.describe?.(n.id) ?? {})) : [];
@@ -167,6 +171,7 @@ export class NoticesService {
       receipt: receipt ? toReceipt(receipt) : null,
       canTrack: !!track,
       escalation: [],
+      attachments,
       ...Object.assign({}, ...extra),
     };
   }

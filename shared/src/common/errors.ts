@@ -34,6 +34,7 @@ export const ErrorCode = {
   NoticeAudienceEmpty: 'NOTICE_AUDIENCE_EMPTY',
   NoticeNotConfirmable: 'NOTICE_NOT_CONFIRMABLE',
   NoticeAlreadyConfirmed: 'NOTICE_ALREADY_CONFIRMED',
+  NoticeAttachmentInvalid: 'NOTICE_ATTACHMENT_INVALID',
   DingChannelUnconfigured: 'DING_CHANNEL_UNCONFIGURED',
   DingNobody: 'DING_NOBODY',
   DingNotFound: 'DING_NOT_FOUND',

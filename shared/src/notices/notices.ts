@@ -30,6 +30,15 @@ export interface CreateNoticeRequest {
   requireConfirm?: boolean;
   /** Automatic DINGs for whoever has not read (or confirmed) after N minutes. */
   escalation?: { steps: EscalationStepInput[] };
+  /** Files uploaded beforehand (`POST /notices/attachments`) by the sender. */
+  attachmentIds?: string[];
+}
+
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
 }
 
 export interface NoticeView {
@@ -49,6 +58,7 @@ export interface NoticeView {
   canTrack: boolean;
   /** The escalation policy and where it stands (for those who can track). */
   escalation: EscalationStepView[];
+  attachments: AttachmentView[];
 }
 
 export interface MyReceipt {

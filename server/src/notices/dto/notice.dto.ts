@@ -73,6 +73,12 @@ export class CreateNoticeDto implements CreateNoticeRequest {
   @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
   @IsOptional() @IsBoolean() requireConfirm?: boolean;
   @IsOptional() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto;
+  @IsOptional() @IsArray() @ArrayMaxSize(10, { message: '最多 10 个附件' }) @IsUUID('4', { each: true, message: 'attachmentIds 必须是附件 id 列表' }) attachmentIds?: string[];
+}
+
+export class UploadQuery {
+  @ApiPropertyOptional({ description: '文件名（含扩展名），如 防汛方案.docx' })
+  @Transform(trim) @IsString() @MinLength(1, { message: '请给出文件名：?filename=' }) @MaxLength(200, { message: '文件名不能超过 200 个字符' }) filename!: string;
 }
 
 export class ConfirmNoticeDto implements ConfirmNoticeRequest {
