@@ -33,6 +33,8 @@ export const ApiPaths = {
     stopEscalation: (id: string) => `/notices/${id}/escalation/stop`,
   },
   ding: (id: string) => `/dings/${id}`,
+  myDings: '/dings/mine',
+  dingAck: (id: string) => `/dings/${id}/ack`,
   dingDeliveries: (id: string) => `/dings/${id}/deliveries`,
   dingtalkCallback: '/dingtalk/callback',
   clientConfig: '/client-config',

@@ -121,6 +121,21 @@ describe('DING', () => {
   });
 });
 
+describe('in-app DING banner', () => {
+  it('shows the recipient their unacknowledged DINGs until they acknowledge them', async () => {
+    const sent = await admin.post('/api/notices', notice({ audience: { members: [org.villagers.hejiayan.id] } }));
+    const ding = await admin.post(`/api/notices/${sent.body.id}/ding`, { channel: 'app', target: 'unread' });
+    const zhou = await as(ctx, org.villagers.hejiayan);
+    const mine = await zhou.get('/api/dings/mine');
+    expect(mine.body).toEqual(expect.arrayContaining([expect.objectContaining({ dingId: ding.body.id, noticeId: sent.body.id, title: '森林防火紧急通知', senderName: '系统管理员' })]));
+    const ack = await zhou.post(`/api/dings/${ding.body.id}/ack`);
+    expect(ack.status).toBe(200);
+    expect((await zhou.post(`/api/dings/${ding.body.id}/ack`)).body.acknowledgedAt).toBe(ack.body.acknowledgedAt);
+    expect((await zhou.get('/api/dings/mine')).body.map((d: { dingId: string }) => d.dingId)).not.toContain(ding.body.id);
+    expectProblem(await (await as(ctx, org.villagers.shimen)).post(`/api/dings/${ding.body.id}/ack`), 404, 'DING_NOT_FOUND');
+  });
+});
+
 describe('DING seen by someone tracking part of a notice', () => {
   it('a town leader sees and DINGs only their town’s people', async () => {
     const county = await admin.post('/api/notices', notice({ audience: { units: [{ unitId: org.rootId, includeSubUnits: true }] } }));

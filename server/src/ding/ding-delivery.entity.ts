@@ -10,6 +10,7 @@ import type { Ding } from './ding.entity.js';
 @Check('ck_ding_delivery_status', `status IN ('queued', 'sending', 'retrying', 'sent', 'delivered', 'failed')`)
 @Index('ux_ding_delivery', ['dingId', 'memberId', 'channel'], { unique: true })
 @Index('ix_ding_delivery_status', ['dingId', 'status'])
+@Index('ix_ding_delivery_unacknowledged', ['memberId'], { where: `channel = 'app' AND acknowledged_at IS NULL` })
 export class DingDelivery {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') dingId: string;
@@ -23,5 +24,7 @@ export class DingDelivery {
   @Column({ type: 'varchar', length: 500, nullable: true }) error: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) note: string | null;
   @Column({ type: 'int', default: 0 }) attempts: number;
+  /** In-app DINGs show a banner the person must acknowledge; when they did. */
+  @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { DeliveryView, DingView, EscalationStepView, Page } from '@lianxin/shared';
+import type { DeliveryView, DingView, EscalationStepView, MyDingView, Page } from '@lianxin/shared';
 import { CurrentPrincipal, type Principal } from '../common/decorators.js';
 import { IdPipe } from '../common/id.pipe.js';
 import { DingService } from './ding.service.js';
@@ -33,6 +33,19 @@ export class DingController {
   @ApiOperation({ summary: '停止尚未触发的自动提醒（发送人）' })
   stop(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<EscalationStepView[]> {
     return this.escalation.stop(me, id);
+  }
+
+  @Get('dings/mine')
+  @ApiOperation({ summary: '我收到且尚未确认的应用内 DING（横幅）' })
+  mine(@CurrentPrincipal() me: Principal): Promise<MyDingView[]> {
+    return this.dings.mine(me);
+  }
+
+  @Post('dings/:id/ack')
+  @HttpCode(200)
+  @ApiOperation({ summary: '确认收到应用内 DING（重复调用不变）' })
+  ack(@CurrentPrincipal() me: Principal, @Param('id', IdPipe) id: string): Promise<{ acknowledgedAt: string }> {
+    return this.dings.acknowledge(me, id);
   }
 
   @Get('dings/:id')

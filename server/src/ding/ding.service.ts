@@ -8,6 +8,7 @@ import {
   type DeliveryView,
   type DingChannel,
   type DingView,
+  type MyDingView,
   type Page,
 } from '@lianxin/shared';
 import type pg from 'pg';
@@ -249,6 +250,31 @@ export class DingService {
       throw new DomainError(ErrorCode.DingNotFound, 'DING 不存在或不在您的查看范围内');
     }
     return { ...d, view };
+  }
+
+  /** The caller's in-app DINGs not yet acknowledged, newest first: the banner the micro-app shows until they are. */
+  async mine(principal: Principal): Promise<MyDingView[]> {
+    const { rows } = await this.pool.query(
+      `SELECT d.id, d.notice_id, COALESCE(n.title, '提醒') AS title, d.text, s.name AS sender_name, d.created_at
+         FROM ding_delivery dd JOIN ding d ON d.id = dd.ding_id JOIN member s ON s.id = d.sender_id
+         LEFT JOIN notice n ON n.id = d.notice_id
+        WHERE dd.member_id = $1 AND dd.channel = 'app' AND dd.acknowledged_at IS NULL AND d.purpose <> 'announce'
+        ORDER BY d.created_at DESC LIMIT 20`,
+      [principal.memberId],
+    );
+    return rows.map((r) => ({ dingId: r.id, noticeId: r.notice_id, title: r.title, text: r.text, senderName: r.sender_name, createdAt: r.created_at.toISOString() }));
+  }
+
+  /** The recipient acknowledges an in-app DING (idempotent); 404 when they got none. */
+  async acknowledge(principal: Principal, dingId: string): Promise<{ acknowledgedAt: string }> {
+    const { rows: [r] } = await this.pool.query<{ acknowledged_at: Date }>(
+      `UPDATE ding_delivery SET acknowledged_at = COALESCE(acknowledged_at, now()), updated_at = now()
+        WHERE ding_id = $1 AND member_id = $2 AND channel = 'app'
+        RETURNING acknowledged_at`,
+      [dingId, principal.memberId],
+    );
+    if (!r) throw new DomainError(ErrorCode.DingNotFound, '没有发给您的这条 DING');
+    return { acknowledgedAt: r.acknowledged_at.toISOString() };
   }
 
   /** The DINGs of a notice, newest first. */

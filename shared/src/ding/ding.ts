@@ -69,3 +69,13 @@ export interface EscalationStepView extends EscalationStepInput {
   firedAt: string | null;
   dingId: string | null;
 }
+
+/** An in-app DING waiting for its recipient to acknowledge it (the banner). */
+export interface MyDingView {
+  dingId: string;
+  noticeId: string | null;
+  title: string;
+  text: string;
+  senderName: string;
+  createdAt: string;
+}
