@@ -6,8 +6,12 @@
 import { startServer } from './server.js';
 import me from './scenarios/me.js';
 import orgSubtree from './scenarios/org-subtree.js';
+import noticesBroadcast from './scenarios/notices-broadcast.js';
+import noticesRead from './scenarios/notices-read.js';
+import noticesStats from './scenarios/notices-stats.js';
+import { availableParallelism, loadavg } from 'node:os';
 
-const SCENARIOS = { me, 'org.subtree': orgSubtree };
+const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -26,6 +30,8 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
+const loadAvg = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadBefore = loadAvg();
 const env = await startServer(process.env.DATABASE_URL);
 const rows = [];
 try {
@@ -36,16 +42,23 @@ try {
   await env.stop();
 }
 
-/** A throughput row (rps), a latency row (p50/p95 only; its ratio is baseline time ÷ ours, so > 1 means faster), or text. */
+/**
+ * A throughput row (rps), a latency row (p50/p95 only; its ratio is baseline time ÷ ours, so > 1
+ * means faster, unless the scenario gives its own), or text. `per` adds a rate to a latency row; a
+ * row's `met` (when the scenario judges its target) marks the target ✓ or MISSED.
+ */
 const fmt = (r) =>
   r.rps !== undefined
     ? `${r.rps.toFixed(0)} req/s (p95 ${r.p95.toFixed(1)} ms${r.failed ? `, ${r.failed} failed` : ''})`
     : r.p50 !== undefined
-      ? `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms`
+      ? `p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms${r.per ? ` (${r.per})` : ''}`
       : r.text;
 console.log('\nscenario | ours | baseline | ratio | target');
 console.log('---|---|---|---|---');
 for (const r of rows) {
   const ratio = r.ratio ?? r.ours.rps / r.base.rps;
-  console.log(`${r.scenario} | ${fmt(r.ours)} | ${r.baseLabel}: ${fmt(r.base)} | ${ratio.toFixed(2)} | ${r.target}`);
+  const verdict = r.met === undefined ? '' : r.met ? ' ✓' : ' — MISSED';
+  console.log(`${r.scenario} | ${fmt(r.ours)} | ${r.baseLabel}: ${fmt(r.base)} | ${ratio.toFixed(2)} | ${r.target}${verdict}`);
 }
+// The machine may be shared: its load says how far to trust the absolute figures (the ratios less so).
+console.log(`\nload average (1, 5, 15 min) on ${availableParallelism()} cores: ${loadBefore} before, ${loadAvg()} after`);

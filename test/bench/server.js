@@ -6,7 +6,10 @@ import pg from 'pg';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ADMIN = { phone: '13900000001', password: 'Bench-pass-2026' };
 
-/** The built server as a separate process on a fresh database, signed in as the admin. */
+/**
+ * The built server as a separate process on a fresh database, signed in as the admin. Login is not
+ * throttled to 10 a minute here: scenarios sign in dozens of members.
+ */
 export async function startServer(adminUrl) {
   const name = `lx_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -16,7 +19,7 @@ export async function startServer(adminUrl) {
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   const child = spawn(process.execPath, [resolve(root, 'server/dist/main.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789-abcdefghijklmnop', ADMIN_PHONE: ADMIN.phone, ADMIN_PASSWORD: ADMIN.password },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789-abcdefghijklmnop', ADMIN_PHONE: ADMIN.phone, ADMIN_PASSWORD: ADMIN.password, LOGIN_THROTTLE_LIMIT: '10000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

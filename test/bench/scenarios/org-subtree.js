@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { createDataSource } from '../../../server/dist/database/data-source.js';
-import { OrgTree } from '../../../server/dist/org/org-tree.repository.js';
 import { seedDemoCounty } from '../../../server/dist/org/seed/demo-seed.js';
 import { SUBTREE_MEMBERS_SQL } from '../../../server/dist/org/subtree.js';
+import { buildSyntheticCounty } from '../synthetic-county.js';
 
 /**
  * The same members resolved without the closure table: walk unit.parent_id down from the roots,
@@ -31,7 +31,7 @@ export default async function orgSubtree({ databaseUrl, seconds }) {
   const rows = [];
   for (const [label, build] of [
     ['demo county', buildDemoCounty],
-    ['synthetic county', buildSyntheticCounty],
+    ['synthetic county', (tx) => buildSyntheticCounty(tx)],
   ]) {
     const db = await scratchDatabase(databaseUrl);
     try {
@@ -69,48 +69,6 @@ export default async function orgSubtree({ databaseUrl, seconds }) {
 async function buildDemoCounty(tx) {
   const outcome = await seedDemoCounty(tx, { rootName: '略阳县' });
   if (!outcome.seeded) throw new Error(outcome.reason);
-}
-
-/**
- * 1 county → 10 bureaus × 4 offices, and 20 towns × (25 villages + 4 offices): 651 units.
- * 100,000 members spread evenly over the villages and offices (1 in 50 disabled), and 5 % with a
- * second membership in a bureau office (驻村 cadres), so DISTINCT has duplicates to remove.
- */
-async function buildSyntheticCounty(tx) {
-  const [{ id: root }] = await tx.query(`INSERT INTO unit (name, kind, sort_order) VALUES ('合成县', 'county', 0) RETURNING id`);
-  await tx.query(`INSERT INTO unit (parent_id, name, kind, sort_order) SELECT $1, '局' || b, 'bureau', b FROM generate_series(1, 10) b`, [root]);
-  await tx.query(`INSERT INTO unit (parent_id, name, kind, sort_order) SELECT $1, '镇' || t, 'town', 10 + t FROM generate_series(1, 20) t`, [root]);
-  await tx.query(
-    `INSERT INTO unit (parent_id, name, kind, sort_order)
-     SELECT u.id, u.name || '村' || v, 'village', v FROM unit u CROSS JOIN generate_series(1, 25) v WHERE u.kind = 'town'`,
-  );
-  await tx.query(
-    `INSERT INTO unit (parent_id, name, kind, sort_order)
-     SELECT u.id, u.name || '科室' || o, 'office', 100 + o FROM unit u CROSS JOIN generate_series(1, 4) o WHERE u.kind IN ('town', 'bureau')`,
-  );
-  await OrgTree.rebuildClosure(tx);
-  await tx.query(
-    `INSERT INTO member (name, phone, status, name_initials, name_pinyin)
-     SELECT '成员' || i, '101' || lpad(i::text, 8, '0'), CASE WHEN i % 50 = 0 THEN 'disabled' ELSE 'active' END, 'cy', 'chengyuan'
-       FROM generate_series(1, 100000) i`,
-  );
-  await tx.query(
-    `WITH leaves AS (SELECT id, (row_number() OVER (ORDER BY name) - 1)::int AS n FROM unit WHERE kind IN ('village', 'office')),
-          k AS (SELECT count(*)::int AS c FROM leaves),
-          m AS (SELECT id, (row_number() OVER (ORDER BY phone) - 1)::int AS n FROM member)
-     INSERT INTO membership (member_id, unit_id, is_head, is_primary)
-     SELECT m.id, leaves.id, false, true FROM m CROSS JOIN k JOIN leaves ON leaves.n = m.n % k.c`,
-  );
-  await tx.query(
-    `WITH offices AS (SELECT o.id, (row_number() OVER (ORDER BY o.name) - 1)::int AS n
-                        FROM unit o JOIN unit b ON b.id = o.parent_id AND b.kind = 'bureau'),
-          k AS (SELECT count(*)::int AS c FROM offices),
-          m AS (SELECT id, (row_number() OVER (ORDER BY phone) - 1)::int AS n FROM member)
-     INSERT INTO membership (member_id, unit_id, is_head, is_primary)
-     SELECT m.id, offices.id, false, false FROM m CROSS JOIN k JOIN offices ON offices.n = m.n % k.c
-      WHERE m.n % 20 = 0
-     ON CONFLICT DO NOTHING`,
-  );
 }
 
 /** Both statements must name the same members, or the comparison means nothing. */
