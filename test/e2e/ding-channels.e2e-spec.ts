@@ -68,7 +68,7 @@ describe('DING delivery channels', () => {
         sms: { endpoint: 'https://dysmsapi.aliyuncs.com', signName: null, templateCode: null, ratePerSecond: 50 },
         voice: { endpoint: 'https://dyvmsapi.aliyuncs.com', showNumber: null, ttsCode: null, ratePerSecond: 5 },
         webhook: { url: null, secret: null, ratePerSecond: 10, maxBatch: 100 },
-        dingtalk: { robotCode: null, ratePerSecond: 0.8 },
+        dingtalk: { robotCode: null, ratePerSecond: 0.8, resultCheckSeconds: 60 },
       });
       const set = configWith({ ALIYUN_SMS_RATE_PER_SECOND: '20', ALIYUN_VMS_SHOW_NUMBER: '057100000001', DING_WEBHOOK_MAX_BATCH: '10', DINGTALK_MESSAGE_RATE_PER_SECOND: '0.5' }).channels;
       expect(set).toMatchObject({ sms: { ratePerSecond: 20, signName: '连心测试' }, voice: { showNumber: '057100000001' }, webhook: { maxBatch: 10 }, dingtalk: { ratePerSecond: 0.5 } });

@@ -24,7 +24,9 @@ export function loggerOptions(config: AppConfig): Params {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.replace(/access_token=[^&]+/, 'access_token=[redacted]') }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // One line per request only at info and below: above it the per-request child logger is pure cost
+      // (failures are still logged, by ProblemFilter).
+      autoLogging: ['info', 'debug', 'trace'].includes(config.logLevel) ? { ignore: (req) => req.url === '/health' || req.url === '/metrics' } : false,
     },
     forRoutes: ['{*path}'],
   };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -13,7 +14,8 @@ import { TokenService } from './token.service.js';
   imports: [
     JwtModule.registerAsync({
       inject: [RUNTIME],
-      useFactory: (runtime: Runtime) => ({ secret: runtime.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      // A prepared key object: given a string, jsonwebtoken first tries it as a public key and fails on every request.
+      useFactory: (runtime: Runtime) => ({ secret: createSecretKey(Buffer.from(runtime.jwtSecret)) as unknown as string, signOptions: { algorithm: 'HS256' } }),
     }),
     ThrottlerModule.forRootAsync({
       inject: [RUNTIME],

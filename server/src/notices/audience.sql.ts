@@ -26,12 +26,15 @@ export const WRITE_RECEIPTS_SQL = `
        ),
        ins AS (
          INSERT INTO notice_receipt (notice_id, member_id, unit_id, delivered_at)
-         SELECT $1, m.id, COALESCE(pm.unit_id, rg.unit_id, (SELECT id FROM unit WHERE parent_id IS NULL)), now()
+         SELECT $1, m.id,
+                -- scalar subqueries in COALESCE run only for the few without a primary unit
+                COALESCE(pm.unit_id,
+                         (SELECT g.unit_id FROM role_grant g WHERE g.member_id = m.id ORDER BY g.created_at, g.unit_id LIMIT 1),
+                         (SELECT id FROM unit WHERE parent_id IS NULL)),
+                now()
            FROM who
            JOIN member m ON m.id = who.member_id AND m.status = 'active' AND m.id <> $2
            LEFT JOIN membership pm ON pm.member_id = m.id AND pm.is_primary
-           LEFT JOIN LATERAL (SELECT g.unit_id FROM role_grant g WHERE g.member_id = m.id ORDER BY g.created_at, g.unit_id LIMIT 1) rg
-                  ON pm.unit_id IS NULL
          RETURNING unit_id
        ),
        stats AS (
@@ -41,7 +44,11 @@ export const WRITE_RECEIPTS_SQL = `
        )
   SELECT COALESCE(sum(total), 0)::int AS recipients FROM stats`;
 
-/** Marks a receipt read the first time and counts it in its unit's row, in one statement; `changed` is 0 on repeats. */
+/**
+ * Marks a receipt read the first time, counts it in its unit's row (a primary-key update) and
+ * answers the receipt, in one statement; `changed` is 0 on repeats. The final SELECT sees the row as
+ * it was before this statement, so a first read shows now() — the same instant the UPDATE wrote.
+ */
 export const MARK_READ_SQL = `
   WITH r AS (
          UPDATE notice_receipt SET read_at = now()
@@ -49,8 +56,10 @@ export const MARK_READ_SQL = `
           RETURNING unit_id
        ),
        s AS (
-         UPDATE notice_unit_stat st SET read_count = st.read_count + 1
-           FROM r WHERE st.notice_id = $1 AND st.unit_id = r.unit_id
+         UPDATE notice_unit_stat SET read_count = read_count + 1
+          WHERE notice_id = $1 AND unit_id = (SELECT unit_id FROM r)
           RETURNING 1
        )
-  SELECT (SELECT count(*) FROM s)::int AS changed`;
+  SELECT (SELECT count(*) FROM s)::int AS changed,
+         x.delivered_at, COALESCE(x.read_at, now()) AS read_at, x.confirmed_at, x.confirm_status, x.leave_reason, x.unit_id
+    FROM notice_receipt x WHERE x.notice_id = $1 AND x.member_id = $2`;

@@ -5,7 +5,6 @@ import { closedLoop, interleavedAll, load } from '../load.js';
 import { apiClient, countyOnServer, sendNotice, signInReaders } from '../notices-fixture.js';
 
 /** The receipt the server answers a read with (NoticesService.receipt): the bare endpoint runs it too. */
-const RECEIPT_SQL = `SELECT delivered_at, read_at, confirmed_at, confirm_status, leave_reason, unit_id FROM notice_receipt WHERE notice_id = $1 AND member_id = $2`;
 
 /** The fastest any side may go, for sizing the supply of unread receipts (a client that runs out stops, and is reported). */
 const MAX_RATE = 25_000;
@@ -43,9 +42,9 @@ export default async function noticesRead(env) {
         url: '/read/:id',
         handler: async (pool, req) => {
           const member = req.headers['x-member'];
-          const { rows: [{ changed }] } = await pool.query(MARK_READ_SQL, [req.params.id, member]);
-          const { rows: [r] } = await pool.query(RECEIPT_SQL, [req.params.id, member]);
-          return { changed, readAt: r.read_at, deliveredAt: r.delivered_at };
+          // The statement the server's handler runs, prepared by name as the server does.
+          const { rows: [r] } = await pool.query({ name: 'notice-mark-read', text: MARK_READ_SQL, values: [req.params.id, member] });
+          return { changed: r.changed, readAt: r.read_at, deliveredAt: r.delivered_at };
         },
       },
     ],

@@ -143,11 +143,13 @@ export class DingTalkDirectory {
 const idParam = (id: string): number | string => (Number.isSafeInteger(Number(id)) ? Number(id) : id);
 
 /**
- * Starts spaced evenly, `perSecond` a second. Even spacing rather than bursts: latency jitter can
- * squeeze a burst together on DingTalk's side and push one second's count over the limit.
+ * Starts spaced evenly, `perSecond` a second, and never more than `perSecond` within any second by
+ * the clock: even spacing keeps latency jitter from squeezing a burst together on DingTalk's side,
+ * and the window check holds when a busy event loop wakes several spaced timers at once.
  */
 class RateGate {
   private next = 0;
+  private readonly started: number[] = [];
 
   constructor(private readonly perSecond: number) {}
 
@@ -155,9 +157,18 @@ class RateGate {
     const now = Date.now();
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.perSecond;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    if (at > now) await sleep(at - now);
+    for (;;) {
+      const t = Date.now();
+      while (this.started.length && t - this.started[0] >= 1000) this.started.shift();
+      if (this.started.length < this.perSecond) break;
+      await sleep(1000 - (t - this.started[0]) + 1);
+    }
+    this.started.push(Date.now());
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
