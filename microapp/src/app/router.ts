@@ -32,6 +32,10 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/pages/contacts-member.page.vue'),
     meta: { title: '成员资料' },
   },
+  { path: '/notices', name: 'notices', component: () => import('@/pages/notices.page.vue'), meta: { title: '通知' } },
+  { path: '/notices/new', name: 'notice-compose', component: () => import('@/pages/notice-compose.page.vue'), meta: { title: '发通知' } },
+  { path: '/notices/:id', name: 'notice', component: () => import('@/pages/notice.page.vue'), meta: { title: '通知' } },
+  { path: '/notices/:id/track', name: 'notice-track', component: () => import('@/pages/notice-track.page.vue'), meta: { title: '阅读情况' } },
   ...WORKBENCH_TILES.filter((tile) => tile.soon).map(
     (tile): RouteRecordRaw => ({
       path: tile.path,

@@ -1,6 +1,7 @@
 import { API_PREFIX, ApiPaths, ErrorCode } from '@lianxin/shared';
 import { ApiError, ClientErrorCode, isProblem } from './api-error';
-import { type GetEndpoints, type IdPath, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
+import { type GetEndpoints, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
+import type { IdPath, IdPostPath } from './id-paths';
 import { tokenStore } from './token-store';
 
 export { ApiError, ClientErrorCode } from './api-error';
@@ -103,6 +104,11 @@ export const http = {
 
   post<P extends keyof PostEndpoints>(path: P, body: PostEndpoints[P]['body'], options?: RequestOptions): Promise<PostEndpoints[P]['result']> {
     return send<PostEndpoints[P]['result']>('POST', path, JSON.stringify(body), true, options);
+  },
+
+  /** POST of an action on one thing (`PostById.noticeRead(id)`); the path carries body and answer types. */
+  postById<B, R>(path: IdPostPath<B, R>, body: B, options?: RequestOptions): Promise<R> {
+    return body === undefined ? send<R>('POST', path, undefined, false, options) : send<R>('POST', path, JSON.stringify(body), true, options);
   },
 
   /** multipart upload of one file as `field`; the answer is JSON the caller knows the shape of. */

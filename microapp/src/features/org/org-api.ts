@@ -1,7 +1,7 @@
 import type { MemberCardView, MemberSummary, Page, UnitDetailView, UnitNode } from '@lianxin/shared';
-import { ApiPaths, ErrorCode } from '@lianxin/shared';
-import { ById } from '@/lib/endpoints';
-import { ApiError, http } from '@/lib/http';
+import { ApiPaths } from '@lianxin/shared';
+import { ById } from '@/lib/id-paths';
+import { http } from '@/lib/http';
 
 /** One page of members; `cursor` from the previous page's `nextCursor`. */
 export interface MemberPageQuery {
@@ -65,10 +65,3 @@ export const orgApi = {
     return http.getById(ById.member(memberId), { signal });
   },
 };
-
-const NOT_THERE: ReadonlySet<string> = new Set([ErrorCode.OrgUnitNotFound, ErrorCode.OrgMemberNotFound, ErrorCode.NotFound, ErrorCode.ValidationFailed]);
-
-/** The unit or member does not exist, is out of the caller's scope, or the id is malformed: retrying will not help. */
-export function isNotThere(error: unknown): boolean {
-  return error instanceof ApiError && NOT_THERE.has(error.code);
-}

@@ -6,6 +6,8 @@ export interface PickedUnit {
   name: string;
   /** The unit's whole subtree, not only its own members. */
   includeSubUnits: boolean;
+  /** Known to have no units below it: 含下级 means nothing there, so no switch is shown. */
+  leaf?: boolean;
 }
 
 export interface PickedMember {

@@ -1,7 +1,21 @@
+import { ErrorCode } from '@lianxin/shared';
 import { ref, type Ref } from 'vue';
 import type { LoadPhase } from '@/components/load-state.vue';
-import { errorMessage } from '@/lib/error-message';
-import { isNotThere } from './org-api';
+import { ApiError } from './api-error';
+import { errorMessage } from './error-message';
+
+const NOT_THERE: ReadonlySet<string> = new Set([
+  ErrorCode.OrgUnitNotFound,
+  ErrorCode.OrgMemberNotFound,
+  ErrorCode.NoticeNotFound,
+  ErrorCode.NotFound,
+  ErrorCode.ValidationFailed,
+]);
+
+/** The thing does not exist, is out of the caller's scope, or the id is malformed: retrying will not help. */
+export function isNotThere(error: unknown): boolean {
+  return error instanceof ApiError && NOT_THERE.has(error.code);
+}
 
 export interface Load {
   state: Ref<LoadPhase>;
@@ -15,9 +29,12 @@ export interface Load {
   abort(): void;
 }
 
-/** One thing a page loads in full (a member card, a unit, the tree's top), for LoadState to show. */
-export function useLoad(work: (signal: AbortSignal) => Promise<void>): Load {
-  const state = ref<LoadPhase>('loading');
+/**
+ * One thing a page loads in full (a member card, a unit, a notice), for LoadState to show. `initial`
+ * is 'ready' for a part that shows what the page already has until it is asked to load again.
+ */
+export function useLoad(work: (signal: AbortSignal) => Promise<void>, initial: LoadPhase = 'loading'): Load {
+  const state = ref<LoadPhase>(initial);
   const failure = ref('');
   const missing = ref(false);
   let request: AbortController | null = null;

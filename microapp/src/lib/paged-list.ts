@@ -1,6 +1,6 @@
 import type { Page } from '@lianxin/shared';
 import { computed, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
-import { errorMessage } from '@/lib/error-message';
+import { errorMessage } from './error-message';
 
 export type PageFetcher<T> = (cursor: string | null, signal: AbortSignal) => Promise<Page<T>>;
 
@@ -19,6 +19,11 @@ export interface PagedList<T> {
   /** Nothing at all: loaded, finished and empty. */
   empty: Ref<boolean>;
   loadMore(): Promise<void>;
+  /**
+   * Fetches the first page again and, once it is here, shows it in place of what was loaded
+   * (pull to refresh: the old rows stay on screen meanwhile). Rejects when the fetch fails.
+   */
+  reload(): Promise<void>;
   /** Forgets everything (a new query); an answer still on its way is ignored. */
   reset(): void;
 }
@@ -62,6 +67,27 @@ export function usePagedList<T>(fetchPage: PageFetcher<T>): PagedList<T> {
     }
   }
 
+  async function reload(): Promise<void> {
+    const mine = ++generation;
+    controller?.abort();
+    controller = new AbortController();
+    inFlight = true;
+    try {
+      const page = await fetchPage(null, controller.signal);
+      if (mine !== generation) return;
+      items.value = page.items;
+      cursor = page.nextCursor;
+      finished.value = page.nextCursor === null;
+      failed.value = false;
+      loaded.value = true;
+    } finally {
+      if (mine === generation) {
+        inFlight = false;
+        loading.value = false;
+      }
+    }
+  }
+
   function reset(): void {
     generation++;
     inFlight = false;
@@ -77,5 +103,5 @@ export function usePagedList<T>(fetchPage: PageFetcher<T>): PagedList<T> {
   }
 
   const empty = computed(() => loaded.value && finished.value && items.value.length === 0);
-  return { items, loading, finished, failed, failure, loaded, empty, loadMore, reset };
+  return { items, loading, finished, failed, failure, loaded, empty, loadMore, reload, reset };
 }
