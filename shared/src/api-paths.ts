@@ -21,6 +21,7 @@ export const ApiPaths = {
   },
   notices: {
     list: '/notices',
+    unreadCount: '/notices/unread-count',
     attachments: '/notices/attachments',
     attachment: (noticeId: string, id: string) => `/notices/${noticeId}/attachments/${id}`,
     notice: (id: string) => `/notices/${id}`,
@@ -34,6 +35,7 @@ export const ApiPaths = {
   },
   ding: (id: string) => `/dings/${id}`,
   myDings: '/dings/mine',
+  dingChannels: '/dings/channels',
   dingAck: (id: string) => `/dings/${id}/ack`,
   dingDeliveries: (id: string) => `/dings/${id}/deliveries`,
   dingtalkCallback: '/dingtalk/callback',

@@ -121,6 +121,16 @@ describe('DING', () => {
   });
 });
 
+describe('channels', () => {
+  it('lists the channels with what each needs when it is not configured', async () => {
+    const res = await admin.get('/api/dings/channels');
+    const by = Object.fromEntries(res.body.map((c: { channel: string }) => [c.channel, c]));
+    expect(by.app).toMatchObject({ configured: true, label: '应用内', reason: null });
+    expect(by.sms).toMatchObject({ configured: true, label: '短信' });
+    expect(by.webhook).toMatchObject({ configured: false, reason: expect.stringContaining('DING_WEBHOOK_URL') });
+  });
+});
+
 describe('in-app DING banner', () => {
   it('shows the recipient their unacknowledged DINGs until they acknowledge them', async () => {
     const sent = await admin.post('/api/notices', notice({ audience: { members: [org.villagers.hejiayan.id] } }));

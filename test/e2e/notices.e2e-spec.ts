@@ -161,6 +161,7 @@ describe('reading and confirming', () => {
     expect(new Set(seen.map((i: { id: string }) => i.id)).size).toBe(n);
     const unread = await zhou.get('/api/notices?box=inbox&unread=true&limit=100');
     expect(unread.body.items.every((i: { readAt: string | null }) => i.readAt === null)).toBe(true);
+    expect((await zhou.get('/api/notices/unread-count')).body).toEqual({ unread: unread.body.items.length });
     expect(unread.body.items.map((i: { id: string }) => i.id)).not.toContain(meeting);
     const sent = await admin.get('/api/notices?box=sent&limit=100');
     expect(sent.body.items.find((i: { id: string }) => i.id === meeting)).toMatchObject({ readCount: 3, recipientCount: expect.any(Number) });

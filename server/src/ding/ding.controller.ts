@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { DeliveryView, DingView, EscalationStepView, MyDingView, Page } from '@lianxin/shared';
+import { DingChannelLabel, type DeliveryView, type DingChannel, type DingChannelView, type DingView, type EscalationStepView, type MyDingView, type Page } from '@lianxin/shared';
 import { CurrentPrincipal, type Principal } from '../common/decorators.js';
 import { IdPipe } from '../common/id.pipe.js';
 import { DingService } from './ding.service.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
 import { CreateDingDto, DeliveriesQuery } from './dto/ding.dto.js';
 import { EscalationService } from './escalation.service.js';
 
@@ -14,7 +15,19 @@ export class DingController {
   constructor(
     private readonly dings: DingService,
     private readonly escalation: EscalationService,
+    private readonly channels: ChannelRegistry,
   ) {}
+
+  @Get('dings/channels')
+  @ApiOperation({ summary: '可用的 DING 通道（未配置的说明需要设置什么）' })
+  channelList(): DingChannelView[] {
+    return this.channels.all().map((c) => ({
+      channel: c.name as DingChannel,
+      label: DingChannelLabel[c.name as DingChannel],
+      configured: c.configured(),
+      reason: c.configured() ? null : c.unconfiguredReason,
+    }));
+  }
 
   @Post('notices/:id/ding')
   @ApiOperation({ summary: 'DING 未读、未回执或指定的人（应用内、钉钉、短信、电话、推送接口）' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AttachmentView, MyReceipt, NoticeListItem, NoticeStatsView, NoticeView, Page, ReceiptView } from '@lianxin/shared';
+import type { AttachmentView, MyReceipt, UnreadCountView, NoticeListItem, NoticeStatsView, NoticeView, Page, ReceiptView } from '@lianxin/shared';
 import { CurrentPrincipal, type Principal } from '../common/decorators.js';
 import { FileBody } from '../common/file-body.js';
 import { IdPipe } from '../common/id.pipe.js';
@@ -57,6 +57,12 @@ export class NoticesController {
   @ApiOperation({ summary: '收件箱（box=inbox，unread=true 只看未读）或已发送（box=sent）' })
   list(@CurrentPrincipal() me: Principal, @Query() q: NoticeListQuery): Promise<Page<NoticeListItem>> {
     return this.notices.list(me, q.box ?? 'inbox', q.unread === 'true', q.cursor, q.limit);
+  }
+
+  @Get('unread-count')
+  @ApiOperation({ summary: '我的未读通知数（角标）' })
+  unreadCount(@CurrentPrincipal() me: Principal): Promise<UnreadCountView> {
+    return this.notices.unreadCount(me);
   }
 
   @Get(':id')

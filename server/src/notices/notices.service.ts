@@ -11,6 +11,7 @@ import {
   type NoticeNewEvent,
   type NoticeView,
   type Page,
+  type UnreadCountView,
 } from '@lianxin/shared';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -226,6 +227,13 @@ export class NoticesService {
       return null;
     });
     return toReceipt(receipt ?? (await this.receipt(noticeId, principal.memberId))!);
+  }
+
+  async unreadCount(principal: Principal): Promise<UnreadCountView> {
+    const { rows: [r] } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM notice_receipt WHERE member_id = $1 AND read_at IS NULL`, [
+      principal.memberId,
+    ]);
+    return { unread: r.n };
   }
 
   /** Inbox (newest first, optionally unread only) or sent box (newest first, with read progress). */

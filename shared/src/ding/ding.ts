@@ -79,3 +79,12 @@ export interface MyDingView {
   senderName: string;
   createdAt: string;
 }
+
+/** `GET /dings/channels`: which channels this server can DING by, and why not when it cannot. */
+export interface DingChannelView {
+  channel: DingChannel;
+  label: string;
+  configured: boolean;
+  /** What to set when not configured. */
+  reason: string | null;
+}

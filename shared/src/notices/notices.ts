@@ -141,3 +141,7 @@ export interface NoticeNewEvent {
   senderName: string;
   requireConfirm: boolean;
 }
+
+export interface UnreadCountView {
+  unread: number;
+}
