@@ -247,12 +247,12 @@ export class NoticesService {
     }
     const sql =
       box === 'inbox'
-        ? `SELECT n.id, n.kind, n.title, left(n.body, 120) AS excerpt, n.starts_at, m.name AS sender_name, n.created_at,
+        ? `SELECT n.id, n.kind, n.title, left(n.body, 120) AS excerpt, n.starts_at, n.place, m.name AS sender_name, n.created_at,
                   n.require_confirm, r.read_at, r.confirm_status, n.recipient_count, NULL::int AS read_count, r.delivered_at::text AS k
              FROM notice_receipt r JOIN notice n ON n.id = r.notice_id JOIN member m ON m.id = n.sender_id
             WHERE r.member_id = $1 ${unreadOnly ? 'AND r.read_at IS NULL' : ''} ${keyset}
             ORDER BY r.delivered_at DESC, r.notice_id DESC LIMIT $2`
-        : `SELECT n.id, n.kind, n.title, left(n.body, 120) AS excerpt, n.starts_at, m.name AS sender_name, n.created_at,
+        : `SELECT n.id, n.kind, n.title, left(n.body, 120) AS excerpt, n.starts_at, n.place, m.name AS sender_name, n.created_at,
                   n.require_confirm, NULL::timestamptz AS read_at, NULL AS confirm_status, n.recipient_count,
                   (SELECT COALESCE(sum(s.read_count), 0)::int FROM notice_unit_stat s WHERE s.notice_id = n.id) AS read_count, n.created_at::text AS k
              FROM notice n JOIN member m ON m.id = n.sender_id
@@ -267,6 +267,7 @@ export class NoticesService {
         title: r.title,
         excerpt: r.excerpt,
         startsAt: r.starts_at?.toISOString() ?? null,
+        place: r.place,
         senderName: r.sender_name,
         sentAt: r.created_at.toISOString(),
         requireConfirm: r.require_confirm,

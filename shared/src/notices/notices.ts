@@ -76,6 +76,7 @@ export interface NoticeListItem {
   title: string;
   excerpt: string;
   startsAt: string | null;
+  place: string | null;
   senderName: string;
   sentAt: string;
   requireConfirm: boolean;
