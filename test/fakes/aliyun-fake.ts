@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalServer } from './local-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A local stand-in for Alibaba Cloud's SMS (dysmsapi) and voice (dyvmsapi) RPC APIs, version
@@ -122,8 +122,7 @@ export class AliyunFake {
   /** Every request and what it was answered, in arrival order. */
   readonly requests: FakeAliyunRequest[] = [];
 
-  private server: Server | null = null;
-  private baseUrl: string | null = null;
+  private readonly http = new LocalServer('AliyunFake', (req, res) => this.handle(req, res));
   private readonly keys = new Map<string, string>();
   private readonly nonces = new Map<string, number>();
   private readonly injected: Injected[] = [];
@@ -146,35 +145,15 @@ export class AliyunFake {
 
   /** Listens on 127.0.0.1 on a free port; returns the base URL (no trailing slash). */
   async start(): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`fake Aliyun failed: ${(err as Error).stack ?? String(err)}`);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    this.baseUrl = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   get url(): string {
-    if (!this.baseUrl) throw new Error('AliyunFake is not started');
-    return this.baseUrl;
+    return this.http.url;
   }
 
   /** The ALIYUN_* variables that point the SMS and voice channels at this fake with its first signature and templates. */

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalServer } from './local-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A local stand-in for DingTalk's open API, following docs reference §2 (dingtalk.md):
@@ -255,8 +255,7 @@ export class DingTalkFake {
   readonly callbackAesKey: string;
   readonly callbackOwnerKey: string;
 
-  private server: Server | null = null;
-  private baseUrl: string | null = null;
+  private readonly http = new LocalServer('DingTalkFake', (req, res) => this.handle(req, res));
   private clockOffsetMs = 0;
   private readonly users = new Map<string, FakeDingTalkUser>();
   private readonly depts = new Map<number, FakeDingTalkDept>();
@@ -291,36 +290,16 @@ export class DingTalkFake {
 
   /** Listens on 127.0.0.1 on a free port; returns the base URL (no trailing slash). */
   async start(): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`fake DingTalk failed: ${(err as Error).stack ?? String(err)}`);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    this.baseUrl = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** The base URL; throws before start(). */
   get url(): string {
-    if (!this.baseUrl) throw new Error('DingTalkFake is not started');
-    return this.baseUrl;
+    return this.http.url;
   }
 
   /** The DINGTALK_* variables that point an app at this fake (both base URLs, app credentials, event subscription keys). */

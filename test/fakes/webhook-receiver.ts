@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalServer } from './local-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A receiver for the DING webhook channel, verifying each call the way the channel's doc comment
@@ -46,8 +46,7 @@ export class WebhookReceiver {
   readonly received: ReceivedCall[] = [];
   /** Deliveries from accepted calls, in arrival order. */
   readonly deliveries: ReceivedDelivery[] = [];
-  private server: Server | null = null;
-  private baseUrl: string | null = null;
+  private readonly http = new LocalServer('WebhookReceiver', (req, res) => this.handle(req, res));
   private failures: Array<{ status: number; remaining: number }> = [];
   private perDelivery: ((d: ReceivedDelivery) => PerDeliveryAnswer) | null = null;
   private delayMs = 0;
@@ -57,36 +56,16 @@ export class WebhookReceiver {
   }
 
   async start(): Promise<string> {
-    if (this.baseUrl) return this.baseUrl;
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(err));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    this.baseUrl = null;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** The URL to configure as DING_WEBHOOK_URL. */
   get url(): string {
-    if (!this.baseUrl) throw new Error('WebhookReceiver is not started');
-    return `${this.baseUrl}/hooks/ding`;
+    return `${this.http.url}/hooks/ding`;
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {

@@ -5,27 +5,14 @@ import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../common/decorators.js';
 import { DomainError } from '../common/domain-error.js';
+import { FILE_CONTENT_TYPES } from '../common/file-body.js';
 import { contentMatches } from '../common/file-type.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ScopeService } from '../org/scope.service.js';
 import { NoticeAccess, notFound } from './notice-access.js';
 
-/** Types a notice may carry: documents, spreadsheets, slides, PDF, pictures, text, zip. */
-export const ATTACHMENT_TYPES = [
-  'application/pdf',
-  'application/msword',
-  'application/vnd.ms-excel',
-  'application/vnd.ms-powerpoint',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/zip',
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'text/plain',
-  'text/csv',
-];
+/** Types a notice may carry: every file type the app takes as a raw body except anonymous bytes. */
+export const ATTACHMENT_TYPES = FILE_CONTENT_TYPES.filter((t) => t !== 'application/octet-stream');
 export const MAX_ATTACHMENTS = 10;
 
 const invalid = (detail: string) => new DomainError(ErrorCode.NoticeAttachmentInvalid, detail);
