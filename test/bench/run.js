@@ -9,9 +9,10 @@ import orgSubtree from './scenarios/org-subtree.js';
 import noticesBroadcast from './scenarios/notices-broadcast.js';
 import noticesRead from './scenarios/notices-read.js';
 import noticesStats from './scenarios/notices-stats.js';
+import dingEscalate from './scenarios/ding-escalate.js';
 import { availableParallelism, loadavg } from 'node:os';
 
-const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats };
+const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats, 'ding.escalate': dingEscalate };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
