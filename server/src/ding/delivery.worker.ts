@@ -38,7 +38,23 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.ready;
     await this.jobs.boss.createQueue(DELIVER_QUEUE);
-    await this.jobs.boss.work<DeliverJob>(DELIVER_QUEUE, { batchSize: 1, localConcurrency: 4, pollingIntervalSeconds: 0.5 }, async ([job]) => this.deliver(job));
+    // Batches of jobs, fetched again at once while batches come back full: with one job per fetch a
+    // worker waits out the polling interval after every job (800 SMS/s however fast the provider is).
+    await this.jobs.boss.work<DeliverJob, unknown, { batchSize: number; burstWhenBatchFull: true; perJobResults: true; localConcurrency: number; pollingIntervalSeconds: number }>(
+      DELIVER_QUEUE,
+      { batchSize: 4, burstWhenBatchFull: true, perJobResults: true, localConcurrency: 4, pollingIntervalSeconds: 0.5 },
+      async (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            try {
+              await this.deliver(job);
+              return { id: job.id, status: 'completed' as const };
+            } catch (err) {
+              return { id: job.id, status: 'failed' as const, output: { message: (err as Error).message } };
+            }
+          }),
+        ),
+    );
   }
 
   async deliver(job: Job<DeliverJob>): Promise<void> {
@@ -46,7 +62,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
     const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null; purpose: string }>(
       `WITH c AS (
          UPDATE ding_delivery SET status = 'sending', attempts = attempts + 1, updated_at = now()
-          WHERE id = ANY($1::uuid[]) AND ding_id = $2 AND status IN ('queued', 'retrying')
+          WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'retrying') -- by primary key: the job carries its DING's own rows
           RETURNING id, member_id, channel
        )
        SELECT c.id AS "deliveryId", c.member_id AS "memberId", m.name, m.phone, m.dingtalk_user_id AS "dingtalkUserId",

@@ -75,7 +75,7 @@ export class DingService {
       throw new DomainError(ErrorCode.ValidationFailed, '请选择要提醒的人', [{ path: 'memberIds', message: '不能为空' }]);
     }
     const text = reminderText({ title: view.notice.title, purpose: 'ding', step: null, target: req.target, at: new Date(), extra: req.message });
-    const dingId = await this.ds.transaction(async (tx) => {
+    const created = await this.ds.transaction(async (tx) => {
       const { dingId, total } = await this.create(tx, {
         noticeId,
         senderId: principal.memberId,
@@ -88,9 +88,13 @@ export class DingService {
         view,
       });
       if (total === 0) throw new DomainError(ErrorCode.DingNobody, req.target === DingTarget.Unread ? '所有人都已阅读，没有需要提醒的人' : '没有需要提醒的人');
-      return dingId;
+      return { dingId, total };
     });
-    return this.view(principal, dingId);
+    // Answered from what the transaction wrote — everyone queued, nobody answered yet — not by recounting.
+    const { rows: [d] } = await this.pool.query<{ created_at: Date }>(`SELECT created_at FROM ding WHERE id = $1`, [created.dingId]);
+    const byStatus = Object.fromEntries(Object.values(DeliveryStatus).map((st) => [st, 0])) as Record<DeliveryStatus, number>;
+    byStatus.queued = created.total;
+    return { id: created.dingId, noticeId, channel: req.channel, target: req.target, purpose: 'ding', step: null, text, createdAt: d.created_at.toISOString(), total: created.total, byStatus, answered: 0 };
   }
 
   /** Refuses a channel whose settings are missing, with the sentence naming what to set. */
