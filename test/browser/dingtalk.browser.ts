@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DingTalkFake } from '../fakes/dingtalk-fake';
 import { type BridgeCall, installFakeBridge } from './support/fake-dingtalk-bridge';
+import { DINGTALK_UA, launchChromium, PHONE } from './support/phone';
 import { ADMIN, REPO_ROOT, type RunningServer, startServer } from './support/server';
 
 const ARTIFACTS = join(REPO_ROOT, 'test/browser/artifacts');
-const DINGTALK_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 ' +
-  'AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000 Channel/201200 language/zh-Hans-CN';
 
 interface ClientConfig {
   dingtalk: { enabled: boolean; corpId: string | null; clientId: string | null };
@@ -32,12 +30,7 @@ describe('sign-in inside DingTalk', () => {
     await dingtalk.start();
     server = await startServer(dingtalk.env());
     clientConfig = (await (await fetch(`${server.baseUrl}/api/client-config`)).json()) as ClientConfig;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -47,14 +40,7 @@ describe('sign-in inside DingTalk', () => {
   });
 
   async function openInDingTalk(authCode: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: DINGTALK_UA,
-      locale: 'zh-CN',
-    });
+    const context = await browser.newContext({ ...PHONE, userAgent: DINGTALK_UA });
     await context.addInitScript(installFakeBridge, { authCode });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -2,66 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DingTalkFake } from '../fakes/dingtalk-fake';
+import { type BridgeCall, installFakeBridge } from './support/fake-dingtalk-bridge';
 import { AdminApi, createSmallOrg, type SmallOrg } from './support/org-data';
+import { DINGTALK_UA, expectNoSidewaysScroll, IPHONE_UA, launchChromium, PHONE, shot as shotIn, signIn, until } from './support/phone';
 import { ADMIN, REPO_ROOT, type RunningServer, startServer } from './support/server';
 
 /** Screenshots of every 通讯录 page; LIANXIN_SHOTS=/tmp/shots puts them somewhere else. */
 const SHOTS = process.env.LIANXIN_SHOTS ?? join(REPO_ROOT, 'test/browser/artifacts');
-const IPHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-const DINGTALK_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 ' +
-  'AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000 Channel/201200 language/zh-Hans-CN';
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' } as const;
-
-interface BridgeCall {
-  name: string;
-  params: Record<string, unknown>;
-}
-
-/**
- * Runs in the page before any script: the iOS DingTalk client's JavaScript bridge, answering each
- * JSAPI with `results[name]` (or `{}`) and recording the calls in `window.__bridgeCalls`.
- */
-function installBridge(results: Record<string, unknown>): void {
-  type Reply = (answer: { errorCode: string; result?: unknown }) => void;
-  const calls: Array<{ name: string; params: Record<string, unknown> }> = [];
-  Object.assign(window, {
-    __bridgeCalls: calls,
-    WebViewJavascriptBridge: {
-      init: () => undefined,
-      registerHandler: () => undefined,
-      callHandler: (name: string, params: Record<string, unknown>, reply: Reply) => {
-        calls.push({ name, params: JSON.parse(JSON.stringify(params ?? {})) as Record<string, unknown> });
-        setTimeout(() => reply({ errorCode: '0', result: results[name] ?? {} }), 10);
-      },
-    },
-  });
-}
-
-/** Waits until `probe` answers something truthy (at most 10 s) and returns it. */
-async function until<T>(probe: () => Promise<T>, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Nothing may be wider than the 375 px phone screen. */
-async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(375);
-}
-
-async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-}
 
 describe('通讯录 in a phone browser', () => {
   const dingtalk = new DingTalkFake();
@@ -71,6 +20,7 @@ describe('通讯录 in a phone browser', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const shot = (target: Page, name: string, fullPage = false) => shotIn(target, SHOTS, name, fullPage);
 
   beforeAll(async () => {
     for (const built of ['server/dist/main.js', 'microapp/dist/index.html']) {
@@ -81,12 +31,7 @@ describe('通讯录 in a phone browser', () => {
     server = await startServer(dingtalk.env());
     org = await createSmallOrg(await AdminApi.signIn(server.baseUrl));
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ ...PHONE, userAgent: IPHONE_UA });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
     page = await context.newPage();
@@ -106,11 +51,7 @@ describe('通讯录 in a phone browser', () => {
   const personNamed = (scope: Scope, name: string) => scope.locator('.member-row .name', { hasText: name });
 
   it('opens 通讯录 from the tab bar: the caller\'s own units first, then the tree with counts', async () => {
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await page.getByLabel('手机号').fill(ADMIN.phone);
-    await page.getByLabel('密码').fill(ADMIN.password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signIn(page, server.baseUrl, ADMIN);
 
     await page.locator('.van-tabbar-item').getByText('通讯录').click();
     await page.waitForURL('**/contacts');
@@ -323,16 +264,17 @@ describe('通讯录 in a phone browser', () => {
     dingtalk.addUser({ userid: 'zhangsanfeng', name: org.zhang.name, mobile: org.zhang.phone });
     const inside = await browser.newContext({ ...PHONE, userAgent: DINGTALK_UA });
     try {
-      await inside.addInitScript(installBridge, {
-        'runtime.permission.requestAuthCodeV2': { code: dingtalk.issueAuthCode('zhangsanfeng') },
-        'runtime.permission.requestAuthCode': { code: dingtalk.issueAuthCode('zhangsanfeng') },
-        'biz.contact.complexPicker': {
-          selectedCount: 2,
-          users: [
-            { name: org.li.name, emplId: 'lisi', avatar: '' },
-            { name: '王小二', emplId: 'wangxiaoer', avatar: '' },
-          ],
-          departments: [],
+      await inside.addInitScript(installFakeBridge, {
+        authCode: dingtalk.issueAuthCode('zhangsanfeng'),
+        results: {
+          'biz.contact.complexPicker': {
+            selectedCount: 2,
+            users: [
+              { name: org.li.name, emplId: 'lisi', avatar: '' },
+              { name: '王小二', emplId: 'wangxiaoer', avatar: '' },
+            ],
+            departments: [],
+          },
         },
       });
       const dd = await inside.newPage();

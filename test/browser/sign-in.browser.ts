@@ -2,18 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DINGTALK_UA, expectNoSidewaysScroll, IPHONE_UA, launchChromium, PHONE } from './support/phone';
 import { ADMIN, ORG_NAME, REPO_ROOT, type RunningServer, startServer } from './support/server';
 
 const ARTIFACTS = join(REPO_ROOT, 'test/browser/artifacts');
-const IPHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-
-/** Nothing may be wider than the 375 px phone screen. */
-async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(375);
-}
 
 describe('sign-in in a phone browser', () => {
   let server: RunningServer;
@@ -40,28 +33,8 @@ describe('sign-in in a phone browser', () => {
     expect(session.status).toBe(200);
     memberName = ((await session.json()) as { member: { name: string } }).member.name;
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: IPHONE_UA,
-      locale: 'zh-CN',
-    });
+    browser = await launchChromium();
+    context = await browser.newContext({ ...PHONE, userAgent: IPHONE_UA });
     page = await context.newPage();
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -153,14 +126,7 @@ describe('sign-in in a phone browser', () => {
   });
 
   it('inside DingTalk, loads the SDK and falls back to the password form when DingTalk is not set up', async () => {
-    const inside = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: `${IPHONE_UA} AliApp(DingTalk/7.6.0) com.laiwang.DingTalk/36000000`,
-      locale: 'zh-CN',
-    });
+    const inside = await browser.newContext({ ...PHONE, userAgent: DINGTALK_UA });
     try {
       const dingtalkPage = await inside.newPage();
       dingtalkPage.on('pageerror', (error) => pageErrors.push(`[DingTalk] ${error.message}`));

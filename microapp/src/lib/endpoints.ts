@@ -1,16 +1,20 @@
 import type {
+  AttachmentView,
   ClientConfigView,
   CreateNoticeRequest,
+  DingChannelView,
   DingTalkLoginRequest,
   JsapiConfigView,
   LoginRequest,
   MemberSummary,
   MemberView,
+  MyDingView,
   NoticeListItem,
   NoticeView,
   Page,
   SessionView,
   UnitTreeView,
+  UnreadCountView,
 } from '@lianxin/shared';
 import { ApiPaths } from '@lianxin/shared';
 
@@ -22,6 +26,9 @@ export interface GetEndpoints {
   [ApiPaths.org.unitsTree]: UnitTreeView;
   [ApiPaths.org.members]: Page<MemberSummary>;
   [ApiPaths.notices.list]: Page<NoticeListItem>;
+  [ApiPaths.notices.unreadCount]: UnreadCountView;
+  [ApiPaths.dingChannels]: DingChannelView[];
+  [ApiPaths.myDings]: MyDingView[];
 }
 
 /** Body and answer types of each POST path. */
@@ -29,6 +36,11 @@ export interface PostEndpoints {
   [ApiPaths.auth.login]: { body: LoginRequest; result: SessionView };
   [ApiPaths.auth.dingtalk]: { body: DingTalkLoginRequest; result: SessionView };
   [ApiPaths.notices.list]: { body: CreateNoticeRequest; result: NoticeView };
+}
+
+/** Answer type of each path that takes a file as its raw body. */
+export interface UploadEndpoints {
+  [ApiPaths.notices.attachments]: AttachmentView;
 }
 
 /** Paths anyone may call; no token is sent and a 401 there is an answer, not an expired session. */

@@ -1,16 +1,27 @@
 import { API_PREFIX, ApiPaths, ErrorCode } from '@lianxin/shared';
 import { ApiError, ClientErrorCode, isProblem } from './api-error';
-import { type GetEndpoints, type PostEndpoints, PUBLIC_PATHS } from './endpoints';
+import { type GetEndpoints, type PostEndpoints, PUBLIC_PATHS, type UploadEndpoints } from './endpoints';
 import type { IdPath, IdPostPath } from './id-paths';
 import { tokenStore } from './token-store';
 
 export { ApiError, ClientErrorCode } from './api-error';
 
 const TIMEOUT_MS = 20_000;
+/** Files (up to 10 MB) on a county's weak signal take longer than JSON. */
+const FILE_TIMEOUT_MS = 180_000;
 
 export interface RequestOptions {
   query?: Record<string, string>;
   signal?: AbortSignal;
+}
+
+/** What a request sends besides its path: the body and its type (none: no body), and how to read the answer. */
+interface Exchange {
+  body?: BodyInit;
+  contentType?: string;
+  /** 'blob': the answer is a file, not JSON. */
+  answer?: 'json' | 'blob';
+  timeoutMs?: number;
 }
 
 type UnauthorizedHandler = () => void;
@@ -21,16 +32,21 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
   onUnauthorized = handler;
 }
 
+function json(body: unknown): Exchange {
+  return { body: JSON.stringify(body), contentType: 'application/json' };
+}
+
 function url(path: string, query?: Record<string, string>): string {
   const search = query ? `?${new URLSearchParams(query).toString()}` : '';
   return `${API_PREFIX}${path}${search}`;
 }
 
-async function send<T>(method: string, path: string, body: BodyInit | undefined, json: boolean, options: RequestOptions = {}): Promise<T> {
+async function send<T>(method: string, path: string, exchange: Exchange, options: RequestOptions = {}): Promise<T> {
+  const { body, contentType, answer = 'json', timeoutMs = TIMEOUT_MS } = exchange;
   const anonymous = PUBLIC_PATHS.has(path);
   const token = anonymous ? null : tokenStore.get();
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (json) headers['Content-Type'] = 'application/json';
+  const headers: Record<string, string> = { Accept: answer === 'json' ? 'application/json' : '*/*' };
+  if (contentType) headers['Content-Type'] = contentType;
   if (token) headers.Authorization = `Bearer ${token}`;
 
   // Older DingTalk web views lack AbortSignal.any/timeout, so the timeout is wired by hand.
@@ -39,7 +55,7 @@ async function send<T>(method: string, path: string, body: BodyInit | undefined,
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, TIMEOUT_MS);
+  }, timeoutMs);
   const forwardAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', forwardAbort);
   let response: Response;
@@ -57,8 +73,9 @@ async function send<T>(method: string, path: string, body: BodyInit | undefined,
   if (response.ok) {
     if (response.status === 204) return undefined as T;
     try {
-      return (await response.json()) as T;
+      return (answer === 'blob' ? await response.blob() : await response.json()) as T;
     } catch {
+      if (answer === 'blob') throw new ApiError(0, ClientErrorCode.Network, '文件下载中断，请检查网络后重试');
       throw new ApiError(response.status, ClientErrorCode.BadResponse, '服务器返回的数据无法识别，请稍后重试');
     }
   }
@@ -94,28 +111,38 @@ async function readError(response: Response): Promise<ApiError> {
 /** The one API client: base URL, bearer token, JSON, problem+json → ApiError. */
 export const http = {
   get<P extends keyof GetEndpoints>(path: P, options?: RequestOptions): Promise<GetEndpoints[P]> {
-    return send<GetEndpoints[P]>('GET', path, undefined, false, options);
+    return send<GetEndpoints[P]>('GET', path, {}, options);
   },
 
   /** GET of a path with an id in it (`ById.member(id)`); the path carries the answer type. */
   getById<T>(path: IdPath<T>, options?: RequestOptions): Promise<T> {
-    return send<T>('GET', path, undefined, false, options);
+    return send<T>('GET', path, {}, options);
   },
 
   post<P extends keyof PostEndpoints>(path: P, body: PostEndpoints[P]['body'], options?: RequestOptions): Promise<PostEndpoints[P]['result']> {
-    return send<PostEndpoints[P]['result']>('POST', path, JSON.stringify(body), true, options);
+    return send<PostEndpoints[P]['result']>('POST', path, json(body), options);
   },
 
   /** POST of an action on one thing (`PostById.noticeRead(id)`); the path carries body and answer types. */
   postById<B, R>(path: IdPostPath<B, R>, body: B, options?: RequestOptions): Promise<R> {
-    return body === undefined ? send<R>('POST', path, undefined, false, options) : send<R>('POST', path, JSON.stringify(body), true, options);
+    return send<R>('POST', path, body === undefined ? {} : json(body), options);
+  },
+
+  /** A file as the raw request body, with its own Content-Type (the file name goes in `query`). */
+  uploadFile<P extends keyof UploadEndpoints>(path: P, file: Blob, contentType: string, options?: RequestOptions): Promise<UploadEndpoints[P]> {
+    return send<UploadEndpoints[P]>('POST', path, { body: file, contentType, timeoutMs: FILE_TIMEOUT_MS }, options);
+  },
+
+  /** A GET answered with a file (an attachment), as the signed-in member. */
+  download(path: string, options?: RequestOptions): Promise<Blob> {
+    return send<Blob>('GET', path, { answer: 'blob', timeoutMs: FILE_TIMEOUT_MS }, options);
   },
 
   /** multipart upload of one file as `field`; the answer is JSON the caller knows the shape of. */
   upload<T>(path: string, file: Blob, fileName: string, field = 'file'): Promise<T> {
     const form = new FormData();
     form.append(field, file, fileName);
-    return send<T>('POST', path, form, false);
+    return send<T>('POST', path, { body: form });
   },
 
   /** Absolute URL of an API path, for clients that cannot use fetch (DingTalk's uploadFile). */

@@ -1,5 +1,9 @@
 import type {
   ConfirmNoticeRequest,
+  CreateDingRequest,
+  DeliveryView,
+  DingView,
+  EscalationStepView,
   MemberCardView,
   MemberSummary,
   MyReceipt,
@@ -40,21 +44,20 @@ export const ById = {
   notice: withId<IdPath<NoticeView>>(ApiPaths.notices.notice),
   noticeStats: withId<IdPath<NoticeStatsView>>(ApiPaths.notices.stats),
   noticeReceipts: withId<IdPath<Page<ReceiptView>>>(ApiPaths.notices.receipts),
+  noticeDings: withId<IdPath<DingView[]>>(ApiPaths.notices.dings),
+  dingDeliveries: withId<IdPath<Page<DeliveryView>>>(ApiPaths.dingDeliveries),
 } as const;
 
-/**
- * DING the people behind a notice who have not read (or not confirmed) it. shared/ has no DING
- * contract yet (the server's `POST /notices/:id/ding` is being built); this is the shape STYLE.md
- * sketches, to move to shared/src/notices with its answer type when the endpoint lands.
- */
-export interface NoticeDingRequest {
-  channel: 'app' | 'sms' | 'call';
-  target: 'unread' | 'unconfirmed';
+/** The file of a notice's attachment (answered with the file itself, for `http.download`). */
+export function attachmentFilePath(noticeId: string, attachmentId: string): string {
+  return ApiPaths.notices.attachment(encodeURIComponent(noticeId), encodeURIComponent(attachmentId));
 }
 
 /** POST paths with an id (actions on one thing), with their body and answer types. */
 export const PostById = {
   noticeRead: withId<IdPostPath<undefined, MyReceipt>>(ApiPaths.notices.read),
   noticeConfirm: withId<IdPostPath<ConfirmNoticeRequest, MyReceipt>>(ApiPaths.notices.confirm),
-  noticeDing: withId<IdPostPath<NoticeDingRequest, unknown>>(ApiPaths.notices.ding),
+  noticeDing: withId<IdPostPath<CreateDingRequest, DingView>>(ApiPaths.notices.ding),
+  noticeStopEscalation: withId<IdPostPath<undefined, EscalationStepView[]>>(ApiPaths.notices.stopEscalation),
+  dingAck: withId<IdPostPath<undefined, { acknowledgedAt: string }>>(ApiPaths.dingAck),
 } as const;

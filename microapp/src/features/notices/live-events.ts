@@ -1,4 +1,4 @@
-import type { NoticeNewEvent, NoticeStatsEvent } from '@lianxin/shared';
+import type { DingEventData, NoticeNewEvent, NoticeStatsEvent } from '@lianxin/shared';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -22,4 +22,16 @@ export function asNoticeStats(data: unknown): NoticeStatsEvent | null {
   const { total, read, confirmed, onLeave } = data;
   if (typeof total !== 'number' || typeof read !== 'number' || typeof confirmed !== 'number' || typeof onLeave !== 'number') return null;
   return { noticeId: data.noticeId, total, read, confirmed, onLeave };
+}
+
+/** A `ding` payload (an in-app DING for the signed-in member), or null when it is not one. */
+export function asDingEvent(data: unknown): DingEventData | null {
+  if (!isRecord(data) || typeof data.title !== 'string' || typeof data.text !== 'string') return null;
+  return {
+    title: data.title,
+    text: data.text,
+    ...(typeof data.dingId === 'string' ? { dingId: data.dingId } : {}),
+    ...(typeof data.noticeId === 'string' ? { noticeId: data.noticeId } : {}),
+    ...(typeof data.url === 'string' ? { url: data.url } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type {
+  AttachmentView,
   ConfirmNoticeRequest,
   CreateNoticeRequest,
   MyReceipt,
@@ -10,7 +11,7 @@ import type {
   ReceiptView,
 } from '@lianxin/shared';
 import { ApiPaths } from '@lianxin/shared';
-import { ById, type NoticeDingRequest, PostById } from '@/lib/id-paths';
+import { attachmentFilePath, ById, PostById } from '@/lib/id-paths';
 import { http } from '@/lib/http';
 
 export type NoticeBox = 'inbox' | 'sent';
@@ -64,7 +65,17 @@ export const noticesApi = {
     return http.getById(ById.noticeReceipts(noticeId), { query: paging({ limit: 50, ...query }, extra), signal: query.signal });
   },
 
-  ding(noticeId: string, request: NoticeDingRequest): Promise<unknown> {
-    return http.postById(PostById.noticeDing(noticeId), request);
+  /** How many notices the caller has not read (the badges). */
+  unreadCount(): Promise<number> {
+    return http.get(ApiPaths.notices.unreadCount).then((view) => view.unread);
+  },
+
+  /** Uploads one file for a notice about to be sent; the notice names it by id in `attachmentIds`. */
+  uploadAttachment(file: Blob, filename: string, contentType: string, signal?: AbortSignal): Promise<AttachmentView> {
+    return http.uploadFile(ApiPaths.notices.attachments, file, contentType, { query: { filename }, signal });
+  },
+
+  downloadAttachment(noticeId: string, attachmentId: string, signal?: AbortSignal): Promise<Blob> {
+    return http.download(attachmentFilePath(noticeId, attachmentId), { signal });
   },
 };

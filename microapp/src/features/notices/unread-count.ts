@@ -3,12 +3,10 @@ import { computed, ref } from 'vue';
 import { onLiveEvent } from '@/features/live/live-connection';
 import { noticesApi } from './notices-api';
 
-/** The API has no unread count: one page of unread notices is read, and a full page shows as 99+. */
-const PROBE = 100;
+/** Badges show up to 99, then 99+. */
 const SHOWN = 99;
 
 const count = ref(0);
-const more = ref(false);
 let pending: Promise<void> | null = null;
 
 /**
@@ -17,17 +15,16 @@ let pending: Promise<void> | null = null;
  */
 export const unreadNotices = {
   count: computed(() => count.value),
-  /** '' when there is nothing unread; '99+' past what one probe can count. */
-  badge: computed(() => (count.value === 0 ? '' : more.value || count.value > SHOWN ? `${SHOWN}+` : String(count.value))),
+  /** '' when there is nothing unread. */
+  badge: computed(() => (count.value === 0 ? '' : count.value > SHOWN ? `${SHOWN}+` : String(count.value))),
 
   /** Asks the server again; failures keep the last count (a badge is not worth an error toast). */
   refresh(): Promise<void> {
     pending ??= noticesApi
-      .list('inbox', { unreadOnly: true, limit: PROBE })
+      .unreadCount()
       .then(
-        (page) => {
-          count.value = page.items.length;
-          more.value = page.nextCursor !== null;
+        (unread) => {
+          count.value = unread;
         },
         (error: unknown) => console.warn('未读通知数获取失败', error),
       )
@@ -39,8 +36,7 @@ export const unreadNotices = {
 
   /** One notice was read here. */
   markedRead(): void {
-    if (count.value > 0 && !more.value) count.value -= 1;
-    else if (more.value) void unreadNotices.refresh();
+    if (count.value > 0) count.value -= 1;
   },
 };
 
