@@ -65,7 +65,7 @@ describe('DING delivery channels', () => {
       expect(c).toEqual({
         timeoutMs: 10_000,
         aliyun: { accessKeyId: null, accessKeySecret: null },
-        sms: { endpoint: 'https://dysmsapi.aliyuncs.com', signName: null, templateCode: null, ratePerSecond: 50 },
+        sms: { endpoint: 'https://dysmsapi.aliyuncs.com', signName: null, templateCode: null, ratePerSecond: 60 },
         voice: { endpoint: 'https://dyvmsapi.aliyuncs.com', showNumber: null, ttsCode: null, ratePerSecond: 5 },
         webhook: { url: null, secret: null, ratePerSecond: 10, maxBatch: 100 },
         dingtalk: { robotCode: null, ratePerSecond: 0.8, resultCheckSeconds: 60 },
@@ -73,7 +73,7 @@ describe('DING delivery channels', () => {
       const set = configWith({ ALIYUN_SMS_RATE_PER_SECOND: '20', ALIYUN_VMS_SHOW_NUMBER: '057100000001', DING_WEBHOOK_MAX_BATCH: '10', DINGTALK_MESSAGE_RATE_PER_SECOND: '0.5' }).channels;
       expect(set).toMatchObject({ sms: { ratePerSecond: 20, signName: '连心测试' }, voice: { showNumber: '057100000001' }, webhook: { maxBatch: 10 }, dingtalk: { ratePerSecond: 0.5 } });
       // .env.example leaves unused values empty
-      expect(loadConfig({ ALIYUN_ACCESS_KEY_ID: '', ALIYUN_SMS_RATE_PER_SECOND: '', DING_WEBHOOK_URL: '' }).channels.sms.ratePerSecond).toBe(50);
+      expect(loadConfig({ ALIYUN_ACCESS_KEY_ID: '', ALIYUN_SMS_RATE_PER_SECOND: '', DING_WEBHOOK_URL: '' }).channels.sms.ratePerSecond).toBe(60);
     });
 
     it.each([

@@ -13,7 +13,7 @@ import { SmsFake } from '../sms-fake.js';
  * numbers a second): the default, then twice it, which tells whether the rate limit or the worker
  * bounds the deliveries.
  */
-const RATES = [50, 100];
+const RATES = [60, 120];
 /** Gives up waiting for deliveries once the fake has accepted nothing new for this long. */
 const STALL_MS = 60_000;
 /** Concurrent callers of the fake-alone baseline: the worker's localConcurrency. */
