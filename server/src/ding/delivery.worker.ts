@@ -59,15 +59,16 @@ export class DeliveryWorker implements OnApplicationBootstrap {
 
   async deliver(job: Job<DeliverJob>): Promise<void> {
     const { dingId, ids } = job.data;
-    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null; purpose: string }>(
+    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null; purpose: string; sender_name: string }>(
       `WITH c AS (
          UPDATE ding_delivery SET status = 'sending', attempts = attempts + 1, updated_at = now()
           WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'retrying') -- by primary key: the job carries its DING's own rows
           RETURNING id, member_id, channel
        )
        SELECT c.id AS "deliveryId", c.member_id AS "memberId", m.name, m.phone, m.dingtalk_user_id AS "dingtalkUserId",
-              c.channel, n.title, d.text, d.notice_id, d.purpose
-         FROM c JOIN member m ON m.id = c.member_id JOIN ding d ON d.id = $2 LEFT JOIN notice n ON n.id = d.notice_id`,
+              c.channel, n.title, d.text, d.notice_id, d.purpose, s.name AS sender_name
+         FROM c JOIN member m ON m.id = c.member_id JOIN ding d ON d.id = $2 JOIN member s ON s.id = d.sender_id
+         LEFT JOIN notice n ON n.id = d.notice_id`,
       [ids, dingId],
     );
     if (claimed.length === 0) return;
@@ -84,7 +85,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
         title: first.title ?? '连心提醒',
         text: first.text,
         url: first.notice_id ? `/notices/${first.notice_id}` : undefined,
-        params: { dingId, ...(first.notice_id ? { noticeId: first.notice_id } : {}), title: first.title ?? '', text: first.text },
+        params: { dingId, ...(first.notice_id ? { noticeId: first.notice_id } : {}), title: first.title ?? '', text: first.text, senderName: first.sender_name },
       });
     } catch (err) {
       this.logger.error({ err, dingId }, 'delivery channel threw');

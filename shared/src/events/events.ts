@@ -22,6 +22,8 @@ export interface DingEventData {
   noticeId?: string;
   title: string;
   text: string;
+  /** Who sent the DING (the banner names them). */
+  senderName?: string;
   /** Link back into the micro-app (the notice page); absent when the reminder points nowhere. */
   url?: string;
 }

@@ -34,6 +34,7 @@ export class InAppChannel implements DeliveryChannel {
       data: {
         ...(message.params?.dingId ? { dingId: message.params.dingId } : {}),
         ...(message.params?.noticeId ? { noticeId: message.params.noticeId } : {}),
+        ...(message.params?.senderName ? { senderName: message.params.senderName } : {}),
         title: clip(message.title, 100),
         text: clip(message.text, 500),
         ...(message.url ? { url: message.url } : {}),
