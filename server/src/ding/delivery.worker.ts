@@ -8,7 +8,7 @@ import { ChannelName, type DeliveryOutcome, type DeliveryTarget } from './channe
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { DELIVER_QUEUE } from './ding.service.js';
 import { DingTalkDelivery } from './dingtalk-delivery.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../common/rate-limiter.js';
 
 interface DeliverJob {
   dingId: string;
@@ -36,11 +36,9 @@ export class DeliveryWorker implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.ready;
-    await this.jobs.boss.createQueue(DELIVER_QUEUE);
     // Batches of jobs, fetched again at once while batches come back full: with one job per fetch a
     // worker waits out the polling interval after every job (800 SMS/s however fast the provider is).
-    await this.jobs.boss.work<DeliverJob, unknown, { batchSize: number; burstWhenBatchFull: true; perJobResults: true; localConcurrency: number; pollingIntervalSeconds: number }>(
+    await this.jobs.worker<DeliverJob>(
       DELIVER_QUEUE,
       { batchSize: 4, burstWhenBatchFull: true, perJobResults: true, localConcurrency: 4, pollingIntervalSeconds: 0.5 },
       async (jobs) =>

@@ -19,7 +19,7 @@ import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { NoticeAccess, type TrackView } from '../notices/notice-access.js';
+import { NoticeAccess, trackClause, type TrackView } from '../notices/notice-access.js';
 import { directSupervisorLateral } from '../org/supervisor.sql.js';
 import type { ChannelName } from './channels/channel.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
@@ -111,12 +111,8 @@ export class DingService {
     );
     const args: unknown[] = [spec.noticeId, ding.id];
     if (spec.target === DingTarget.Members) args.push(spec.memberIds ?? []); // $3 in RECEIPT_FILTER.members
-    let scope = '';
-    if (spec.view?.limit) {
-      const f = spec.view.limit('r.unit_id', args.length + 1);
-      args.push(...f.params);
-      scope = `AND ${f.sql}`;
-    }
+    const { sql: scope, params: scopeParams } = spec.view ? trackClause(spec.view, 'r.unit_id', args.length + 1) : { sql: '', params: [] };
+    args.push(...scopeParams);
     args.push(spec.channel);
     const channelParam = `$${args.length}`;
     const laggards = `SELECT r.member_id FROM notice_receipt r WHERE r.notice_id = $1 AND ${RECEIPT_FILTER[spec.target]} ${scope}`;
@@ -158,7 +154,7 @@ export class DingService {
   /** A DING with its deliveries counted by status, and how many have read the notice since. */
   async view(principal: Principal, dingId: string): Promise<DingView> {
     const d = await this.load(principal, dingId);
-    const lim = trackerLimit(d.view, 4);
+    const lim = trackClause(d.view, 'r.unit_id', 4);
     const { rows } = await this.pool.query<{ status: DeliveryStatus; n: number; answered: number }>(
       `SELECT dd.status, count(*)::int AS n,
               count(*) FILTER (WHERE r.read_at > $2)::int AS answered
@@ -192,7 +188,7 @@ export class DingService {
   async deliveries(principal: Principal, dingId: string, q: { status?: DeliveryStatus; cursor?: string; limit?: number }): Promise<Page<DeliveryView>> {
     const d = await this.load(principal, dingId);
     const limit = q.limit ?? 50;
-    const lim = trackerLimit(d.view, 4);
+    const lim = trackClause(d.view, 'r.unit_id', 4);
     const args: unknown[] = [dingId, d.created_at, d.notice_id, ...lim.params];
     const where = ['dd.ding_id = $1'];
     if (lim.sql) where.push(lim.sql.replace(/^AND /, ''));
@@ -289,9 +285,3 @@ export class DingService {
   }
 }
 
-/** `AND <receipt unit in scope>` for someone tracking part of a notice; nothing for its sender. */
-function trackerLimit(view: TrackView, first: number): { sql: string; params: unknown[] } {
-  if (!view.limit) return { sql: '', params: [] };
-  const f = view.limit('r.unit_id', first);
-  return { sql: `AND ${f.sql}`, params: f.params };
-}

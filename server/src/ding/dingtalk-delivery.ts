@@ -43,9 +43,7 @@ export class DingTalkDelivery implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.ready;
-    await this.jobs.boss.createQueue(RESULT_QUEUE);
-    await this.jobs.boss.work<ResultJob>(RESULT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.checkResult(job));
+    await this.jobs.worker<ResultJob>(RESULT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.checkResult(job));
   }
 
   /** True when DINGs by DingTalk go as robot DINGs here. */

@@ -56,9 +56,7 @@ export class EscalationService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.ready;
-    await this.jobs.boss.createQueue(ESCALATE_QUEUE);
-    await this.jobs.boss.work<EscalateJob>(ESCALATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => this.fire(job));
+    await this.jobs.worker<EscalateJob>(ESCALATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => this.fire(job));
   }
 
   /** Checks a policy's channels before anything is written: an unconfigured channel is refused, not dropped. */

@@ -26,17 +26,12 @@ export class EventsService implements OnModuleDestroy, OnApplicationShutdown {
     });
   }
 
-  /** Sends an event to members, on whichever instance holds their streams. */
-  publish(memberIds: string[], event: LiveEvent): Promise<void> {
-    return memberIds.length ? this.bus.publish({ memberIds, event }) : Promise.resolve();
-  }
-
   /**
-   * Sends one event to any number of members: ids go out in chunks small enough for one NOTIFY
-   * each (a county-wide notice has tens of thousands of recipients).
+   * Sends an event to members, on whichever instance holds their streams. Ids go out in chunks small
+   * enough for one NOTIFY each, so any audience size works (a county-wide notice reaches tens of thousands).
    */
-  async publishMany(memberIds: string[], event: LiveEvent, chunk = PUBLISH_CHUNK): Promise<void> {
-    for (let i = 0; i < memberIds.length; i += chunk) await this.bus.publish({ memberIds: memberIds.slice(i, i + chunk), event });
+  async publish(memberIds: string[], event: LiveEvent): Promise<void> {
+    for (let i = 0; i < memberIds.length; i += PUBLISH_CHUNK) await this.bus.publish({ memberIds: memberIds.slice(i, i + PUBLISH_CHUNK), event });
   }
 
   /** A member's stream: a hello, then their events, and a ping every 25 s to keep proxies open. */

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { PgBoss } from 'pg-boss';
+import { PgBoss, type WorkHandlerFor, type WorkOptions } from 'pg-boss';
 import type pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { PG_POOL } from '../database/database.module.js';
@@ -36,6 +36,15 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.boss.start();
     this.started = true;
     this.markStarted();
+  }
+
+  /**
+   * Creates a queue and starts its workers once pg-boss runs: what every module does at bootstrap.
+   */
+  async worker<T extends object, const O extends WorkOptions = WorkOptions>(queue: string, options: O, handler: WorkHandlerFor<O, T>): Promise<void> {
+    await this.ready;
+    await this.boss.createQueue(queue);
+    await this.boss.work<T, unknown, O>(queue, options, handler);
   }
 
   /**

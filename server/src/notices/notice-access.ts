@@ -65,3 +65,10 @@ export class NoticeAccess {
 }
 
 export const notFound = () => new DomainError(ErrorCode.NoticeNotFound, '通知不存在或不在您的查看范围内');
+
+/** `AND <receipt unit in the caller's scope>` on a unit column for a tracker; nothing for the sender, who sees everything. */
+export function trackClause(view: TrackView, unitColumn: string, first: number): { sql: string; params: unknown[] } {
+  if (!view.limit) return { sql: '', params: [] };
+  const f = view.limit(unitColumn, first);
+  return { sql: `AND ${f.sql}`, params: f.params };
+}

@@ -18,7 +18,7 @@ import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { EventsService } from '../events/events.service.js';
 import { ScopeService } from '../org/scope.service.js';
-import { NoticeAccess, type TrackView } from './notice-access.js';
+import { NoticeAccess, trackClause, type TrackView } from './notice-access.js';
 
 /** How often, at most, the sender's page hears that people have read. */
 const LIVE_INTERVAL_MS = 400;
@@ -62,11 +62,11 @@ export class NoticeTrackingService implements OnModuleDestroy {
    */
   async stats(principal: Principal, noticeId: string, unitId?: string): Promise<NoticeStatsView> {
     const view = await this.access.assertTracking(principal, noticeId);
-    const lim = this.limit(view, 's.unit_id', 2);
+    const lim = trackClause(view, 's.unit_id', 2);
     const { rows: [total] } = await this.pool.query<CountRow>(`SELECT ${SUMS} FROM notice_unit_stat s WHERE s.notice_id = $1 ${lim.sql}`, [noticeId, ...lim.params]);
     const focus = unitId ? await this.focusUnit(principal, view, unitId) : await this.commonUnit(view);
     if (!focus) return { noticeId, unit: null, units: [], ...counts(total) };
-    const lim2 = this.limit(view, 's.unit_id', 3);
+    const lim2 = trackClause(view, 's.unit_id', 3);
     const { rows } = await this.pool.query<CountRow & { id: string; name: string; kind: UnitKind; self: boolean }>(
       `SELECT g.id, g.name, g.kind, g.self, ${SUMS}
          FROM (SELECT ch.id, ch.name, ch.kind, ch.sort_order, false AS self FROM unit ch WHERE ch.parent_id = $2
@@ -95,7 +95,7 @@ export class NoticeTrackingService implements OnModuleDestroy {
 
   /** The deepest unit that is an ancestor (or self) of every recipient unit in the caller's view. */
   private async commonUnit(view: TrackView) {
-    const lim = this.limit(view, 's.unit_id', 2);
+    const lim = trackClause(view, 's.unit_id', 2);
     const { rows: [u] } = await this.pool.query<{ id: string; name: string; kind: UnitKind }>(
       `WITH seen AS (SELECT s.unit_id FROM notice_unit_stat s WHERE s.notice_id = $1 ${lim.sql})
        SELECT a.id, a.name, a.kind
@@ -135,7 +135,7 @@ export class NoticeTrackingService implements OnModuleDestroy {
       args.push(q.unitId);
       where.push(`r.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $${args.length})`);
     }
-    const lim = this.limit(view, 'r.unit_id', args.length + 1);
+    const lim = trackClause(view, 'r.unit_id', args.length + 1);
     if (lim.sql) {
       args.push(...lim.params);
       where.push(lim.sql.replace(/^AND /, ''));
@@ -170,13 +170,6 @@ export class NoticeTrackingService implements OnModuleDestroy {
       })),
       nextCursor: more && last ? encodeCursor([last.unit_id, last.member_id]) : null,
     };
-  }
-
-  /** `AND <in scope>` on a unit column for trackers; nothing for the sender. */
-  private limit(view: TrackView, unitColumn: string, first: number): { sql: string; params: unknown[] } {
-    if (!view.limit) return { sql: '', params: [] };
-    const f = view.limit(unitColumn, first);
-    return { sql: `AND ${f.sql}`, params: f.params };
   }
 
   /**

@@ -133,7 +133,7 @@ export class NoticesService {
     if (rows[0].n < memberIds.length) throw new DomainError(ErrorCode.Forbidden, `有 ${memberIds.length - rows[0].n} 名接收人不存在或不在您的发送范围内`);
   }
 
-  /** Tells every recipient over SSE. Ids go in chunks, so NOTIFY payloads stay small at any audience size. */
+  /** Tells every recipient over SSE once the notice is committed. */
   private async announce(noticeId: string): Promise<void> {
     const { rows: [n] } = await this.pool.query<{ title: string; kind: 'notice' | 'meeting'; require_confirm: boolean; sender: string }>(
       `SELECT n.title, n.kind, n.require_confirm, m.name AS sender FROM notice n JOIN member m ON m.id = n.sender_id WHERE n.id = $1`,
@@ -141,7 +141,7 @@ export class NoticesService {
     );
     const { rows } = await this.pool.query<{ member_id: string }>(`SELECT member_id FROM notice_receipt WHERE notice_id = $1`, [noticeId]);
     const data: NoticeNewEvent = { noticeId, title: n.title, kind: n.kind, senderName: n.sender, requireConfirm: n.require_confirm };
-    await this.events.publishMany(rows.map((r) => r.member_id), { type: LiveEventType.NoticeNew, data });
+    await this.events.publish(rows.map((r) => r.member_id), { type: LiveEventType.NoticeNew, data });
   }
 
   /** One notice as the caller may see it: recipients, the sender and those tracking it. */

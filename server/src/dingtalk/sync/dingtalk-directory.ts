@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RateLimiter } from '../../common/rate-limiter.js';
 import { DingTalkClient } from '../dingtalk.client.js';
 import { DingTalkApiError, ERRCODE_USER_NOT_FOUND } from '../dingtalk.errors.js';
 import { deptFromApi, mergeListings, ROOT_DEPT_ID, userFromDetail, userFromListing, type DirDept, type DirUser } from './domain/directory.js';
@@ -26,7 +27,7 @@ const MAX_DEPTH = 30;
  */
 @Injectable()
 export class DingTalkDirectory {
-  private readonly gates = new Map<string, RateGate>();
+  private readonly limiter = new RateLimiter();
 
   constructor(private readonly client: DingTalkClient) {}
 
@@ -132,43 +133,13 @@ export class DingTalkDirectory {
   }
 
   private async call(path: string, payload: Record<string, unknown>) {
-    let gate = this.gates.get(path);
-    if (!gate) this.gates.set(path, (gate = new RateGate(PER_API_PER_SECOND)));
-    await gate.take();
+    await this.limiter.take(path, PER_API_PER_SECOND);
     return this.client.oapi(path, payload);
   }
 }
 
 /** DingTalk takes ids as JSON numbers; one beyond 2^53 goes as a string of digits rather than lose precision. */
 const idParam = (id: string): number | string => (Number.isSafeInteger(Number(id)) ? Number(id) : id);
-
-/**
- * Starts spaced evenly, `perSecond` a second, and never more than `perSecond` within any second by
- * the clock: even spacing keeps latency jitter from squeezing a burst together on DingTalk's side,
- * and the window check holds when a busy event loop wakes several spaced timers at once.
- */
-class RateGate {
-  private next = 0;
-  private readonly started: number[] = [];
-
-  constructor(private readonly perSecond: number) {}
-
-  async take(): Promise<void> {
-    const now = Date.now();
-    const at = Math.max(now, this.next);
-    this.next = at + 1000 / this.perSecond;
-    if (at > now) await sleep(at - now);
-    for (;;) {
-      const t = Date.now();
-      while (this.started.length && t - this.started[0] >= 1000) this.started.shift();
-      if (this.started.length < this.perSecond) break;
-      await sleep(1000 - (t - this.started[0]) + 1);
-    }
-    this.started.push(Date.now());
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
