@@ -7,3 +7,4 @@ export * from './identity/identity.js';
 export * from './events/events.js';
 export * from './notices/notices.js';
 export * from './ding/ding.js';
+export * from './attendance/attendance.js';

@@ -7,6 +7,7 @@ export const LiveEventType = {
   Ding: 'ding',
   TaskNew: 'task.new',
   SpotCheckDemand: 'spotcheck.demand',
+  SpotCheckUpdate: 'spotcheck.update',
   Test: 'test',
 } as const;
 export type LiveEventType = (typeof LiveEventType)[keyof typeof LiveEventType];

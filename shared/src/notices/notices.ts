@@ -24,7 +24,11 @@ export interface CreateNoticeRequest {
   body: string;
   /** Meetings: when and where. */
   startsAt?: string;
+  /** Meetings: when it ends (sign-in closes); default two hours after the start. */
+  endsAt?: string;
   place?: string;
+  /** Meetings: the attendance place where attendees sign in (会议签到), from 30 minutes before the start. */
+  attendancePlaceId?: string;
   audience: NoticeAudience;
   /** Ask for 回执 (参加 / 请假). */
   requireConfirm?: boolean;
@@ -47,7 +51,10 @@ export interface NoticeView {
   title: string;
   body: string;
   startsAt: string | null;
+  endsAt: string | null;
   place: string | null;
+  /** Meetings with sign-in: the place and the window. */
+  signIn: { place: { id: string; name: string }; opensAt: string; closesAt: string } | null;
   requireConfirm: boolean;
   sender: MemberSummary;
   sentAt: string;
