@@ -164,13 +164,20 @@ export interface CheckInView {
   replayed?: boolean;
 }
 
-/** `GET /attendance/check-ins/preview`-style answer the micro-app shows before sending. */
-export interface PlacesForMeView {
-  places: Array<PlaceView>;
-  shift: ShiftView | null;
-  fieldAllowed: boolean;
-  fieldPhotoRequired: boolean;
-  fieldNoteRequired: boolean;
+/** `GET /attendance/me`: what the 打卡 page needs — my places (to show the verdict before sending), shift, today. */
+export interface MyAttendanceView {
+  places: PlaceView[];
+  shift: ShiftView;
+  /** Today (China time), 'YYYY-MM-DD'. */
+  date: string;
+  workday: boolean;
+  today: DayRecordView | null;
+  checkIns: CheckInView[];
+  /** Spot checks waiting for my answer. */
+  spotChecks: SpotDemandView[];
+  /** Meetings I can sign in to now. */
+  meetings: Array<{ noticeId: string; title: string; place: { id: string; name: string; latitude: number; longitude: number; radius: number }; closesAt: string; signedIn: boolean }>;
+  serverTime: string;
 }
 
 export interface PhotoView {
