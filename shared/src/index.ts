@@ -8,3 +8,4 @@ export * from './events/events.js';
 export * from './notices/notices.js';
 export * from './ding/ding.js';
 export * from './attendance/attendance.js';
+export * from './attendance/geo.js';

@@ -41,6 +41,17 @@ export const ERROR_STATUS = {
   DING_NOBODY: [422, '没有需要提醒的人'],
   DING_NOT_FOUND: [404, 'DING 不存在'],
   DINGTALK_CALLBACK_INVALID: [400, '钉钉回调校验失败'],
+  ATTENDANCE_PLACE_NOT_FOUND: [404, '考勤地点不存在'],
+  ATTENDANCE_PHOTO_INVALID: [400, '照片有误'],
+  ATTENDANCE_PHOTO_NOT_FOUND: [404, '照片不存在'],
+  ATTENDANCE_FIELD_NOT_ALLOWED: [422, '不允许外勤打卡'],
+  ATTENDANCE_NOT_OPEN: [409, '当前不能签到'],
+  ATTENDANCE_REQUEST_NOT_FOUND: [404, '申请不存在'],
+  ATTENDANCE_REQUEST_LIMIT: [409, '本月补卡次数已用完'],
+  ATTENDANCE_REQUEST_DECIDED: [409, '申请已处理'],
+  SPOT_CHECK_NOT_FOUND: [404, '抽查不存在'],
+  SPOT_CHECK_CLOSED: [409, '抽查已截止'],
+  SPOT_CHECK_NOBODY: [422, '没有可抽查的人'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code][0];

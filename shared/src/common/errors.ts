@@ -39,6 +39,17 @@ export const ErrorCode = {
   DingNobody: 'DING_NOBODY',
   DingNotFound: 'DING_NOT_FOUND',
   DingTalkCallbackInvalid: 'DINGTALK_CALLBACK_INVALID',
+  AttendancePlaceNotFound: 'ATTENDANCE_PLACE_NOT_FOUND',
+  AttendancePhotoInvalid: 'ATTENDANCE_PHOTO_INVALID',
+  AttendancePhotoNotFound: 'ATTENDANCE_PHOTO_NOT_FOUND',
+  AttendanceFieldNotAllowed: 'ATTENDANCE_FIELD_NOT_ALLOWED',
+  AttendanceNotOpen: 'ATTENDANCE_NOT_OPEN',
+  AttendanceRequestNotFound: 'ATTENDANCE_REQUEST_NOT_FOUND',
+  AttendanceRequestLimit: 'ATTENDANCE_REQUEST_LIMIT',
+  AttendanceRequestDecided: 'ATTENDANCE_REQUEST_DECIDED',
+  SpotCheckNotFound: 'SPOT_CHECK_NOT_FOUND',
+  SpotCheckClosed: 'SPOT_CHECK_CLOSED',
+  SpotCheckNobody: 'SPOT_CHECK_NOBODY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

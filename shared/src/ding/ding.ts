@@ -41,7 +41,7 @@ export interface DingView {
   noticeId: string | null;
   channel: DingChannel;
   target: DingTarget | 'all';
-  purpose: 'ding' | 'escalation' | 'announce';
+  purpose: 'ding' | 'escalation' | 'announce' | 'spotcheck';
   /** Escalation step (1-based) for automatic DINGs. */
   step: number | null;
   text: string;

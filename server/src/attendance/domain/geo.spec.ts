@@ -7,7 +7,7 @@ import {
   toGcj02,
   travelSpeedKmh,
   wgs84ToGcj02,
-} from './geo.js';
+} from '@lianxin/shared';
 
 describe('wgs84ToGcj02', () => {
   // WGS-84 → GCJ-02 reference pairs published with the widely used open-source "eviltransform" library.

@@ -1,5 +1,9 @@
-/** Coordinate systems a client may report: GCJ-02 (Chinese map providers) or raw GPS WGS-84. */
-export type CoordSystem = 'gcj02' | 'wgs84';
+import type { CoordSystem } from './attendance.js';
+
+/*
+ * Geometry of check-ins, shared by the server (which decides) and the micro-app (which shows the
+ * same verdict before sending).
+ */
 
 /** Semi-major axis of the Krasovsky 1940 ellipsoid used by GCJ-02, in metres. */
 const KRASOVSKY_A = 6378245.0;
