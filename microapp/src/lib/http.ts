@@ -138,40 +138,14 @@ export const http = {
     return send<Blob>('GET', path, { answer: 'blob', timeoutMs: FILE_TIMEOUT_MS }, options);
   },
 
-  /** multipart upload of one file as `field`; the answer is JSON the caller knows the shape of. */
-  upload<T>(path: string, file: Blob, fileName: string, field = 'file'): Promise<T> {
-    const form = new FormData();
-    form.append(field, file, fileName);
-    return send<T>('POST', path, { body: form });
-  },
-
-  /** Absolute URL of an API path, for clients that cannot use fetch (DingTalk's uploadFile). */
-  absoluteUrl(path: string): string {
-    return new URL(url(path), location.origin).toString();
-  },
-
-  /** Headers a non-fetch client must send to act as the signed-in member. */
-  authHeaders(): Record<string, string> {
-    const token = tokenStore.get();
-    return token ? { Authorization: `Bearer ${token}` } : {};
+  /** A file (a photo) as the raw request body with its own type; the answer is JSON the caller knows the shape of. */
+  upload<T>(path: string, file: Blob, options?: RequestOptions): Promise<T> {
+    return send<T>('POST', path, { body: file, contentType: file.type || 'application/octet-stream', timeoutMs: FILE_TIMEOUT_MS }, options);
   },
 
   /** The live event stream; EventSource cannot send headers, so the token goes in the query. */
   eventStreamUrl(): string | null {
     const token = tokenStore.get();
     return token ? url(ApiPaths.events, { access_token: token }) : null;
-  },
-
-  /** Turns the answer of a non-fetch upload into the same result or ApiError as `upload`. */
-  parseUploadAnswer<T>(status: number, body: string): T {
-    let parsed: unknown = null;
-    try {
-      parsed = body ? JSON.parse(body) : null;
-    } catch {
-      throw new ApiError(status, ClientErrorCode.BadResponse, '服务器返回的数据无法识别，请稍后重试');
-    }
-    if (status >= 200 && status < 300) return parsed as T;
-    const error = isProblem(parsed) ? ApiError.fromProblem(parsed) : new ApiError(status, ClientErrorCode.BadResponse, `上传失败（${status}）`);
-    throw expireOn401(error, true);
   },
 };

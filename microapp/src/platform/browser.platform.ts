@@ -1,5 +1,4 @@
 import { showToast } from 'vant';
-import { http } from '@/lib/http';
 import type { GeoFix, Platform, ToastKind } from './platform';
 import { PlatformError } from './platform-error';
 
@@ -29,19 +28,6 @@ function getLocation(): Promise<GeoFix> {
   });
 }
 
-/** Opens the camera (or the album where the phone offers it); null when the person backs out. */
-function pickPhoto(): Promise<File | null> {
-  return new Promise((resolve) => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.accept = 'image/*';
-    input.setAttribute('capture', 'environment');
-    input.addEventListener('change', () => resolve(input.files?.[0] ?? null), { once: true });
-    input.addEventListener('cancel', () => resolve(null), { once: true });
-    input.click();
-  });
-}
-
 export function createBrowserPlatform(): Platform {
   return {
     name: 'browser',
@@ -54,10 +40,13 @@ export function createBrowserPlatform(): Platform {
       return Promise.reject(new PlatformError('请在钉钉中打开以使用免登', 'not-in-dingtalk'));
     },
     getLocation,
+    getWifiBssid() {
+      return Promise.resolve(null); // a web page cannot see the hotspot
+    },
     async uploadPhoto<T>(path: string): Promise<T | null> {
-      const file = await pickPhoto();
-      if (!file) return null;
-      return http.upload<T>(path, file, file.name || 'photo.jpg');
+      // The camera and the upload arrive with the pages that take photos.
+      const { takeAndUploadPhoto } = await import('./photo-picker');
+      return takeAndUploadPhoto<T>(path);
     },
     hostCallMenu: false,
     callPhone(phone: string) {

@@ -3,13 +3,12 @@
 // modules are imported by their named exports, because in this ESM package a default import of a
 // CommonJS module is its whole `module.exports` (Node semantics), not its `default` field.
 import dd from 'dingtalk-jsapi/entry/union';
-import { chooseImage$ as chooseImage } from 'dingtalk-jsapi/api/biz/util/chooseImage';
-import { get$ as getGeolocation } from 'dingtalk-jsapi/api/device/geolocation/get';
+import { get$ as getGeolocation, type IDeviceGeolocationGetParams } from 'dingtalk-jsapi/api/device/geolocation/get';
+import { getInterface$ as getWifiInterface } from 'dingtalk-jsapi/api/device/base/getInterface';
 import { setTitle$ as setNavigationTitle } from 'dingtalk-jsapi/api/biz/navigation/setTitle';
 import { showToast$ as showToast } from 'dingtalk-jsapi/api/union/showToast';
 import { requestAuthCode$ as requestAuthCodeV2 } from 'dingtalk-jsapi/api/union/requestAuthCode';
 import { requestAuthCode$ as requestAuthCodeLegacy } from 'dingtalk-jsapi/api/runtime/permission/requestAuthCode';
-import { uploadFile$ as uploadFile } from 'dingtalk-jsapi/api/union/uploadFile';
 import { complexPicker$ as complexPicker } from 'dingtalk-jsapi/api/biz/contact/complexPicker';
 import { departmentsPicker$ as departmentsPicker } from 'dingtalk-jsapi/api/biz/contact/departmentsPicker';
 import { showCallMenu$ as showCallMenu } from 'dingtalk-jsapi/api/biz/telephone/showCallMenu';
@@ -21,13 +20,56 @@ import { PlatformError } from './platform-error';
 /** JSAPIs that need dd.config; names as the SDK maps them. */
 const JS_API_LIST = [
   'device.geolocation.get',
-  'biz.util.chooseImage',
   'getLocation',
-  'chooseImage',
+  'device.base.getInterface',
+  'getWifiHotspotStatus',
   'biz.contact.complexPicker',
   'biz.contact.departmentsPicker',
   'biz.telephone.showCallMenu',
 ];
+
+/** How close a fix DingTalk should try for, in metres (an office fence is a few hundred). */
+const TARGET_ACCURACY_M = 50;
+
+/** Android's answer for the hotspot when the app may not see it. */
+const HIDDEN_BSSID = '02:00:00:00:00:00';
+
+/** What getLocation answers: numbers, or strings in the newer clients; Android 2.1 nested them in `location`. */
+interface RawFix {
+  latitude?: number | string;
+  longitude?: number | string;
+  accuracy?: number | string;
+  isFromMock?: boolean | string;
+  location?: RawFix;
+}
+
+/** A fix in our shape, or a PlatformError when the client answered something without a position. */
+function readFix(answer: RawFix): GeoFix {
+  const raw = answer.location ?? answer;
+  const fix: GeoFix = {
+    latitude: Number(raw.latitude),
+    longitude: Number(raw.longitude),
+    accuracy: Number(raw.accuracy),
+    coordSystem: 'gcj02',
+  };
+  if (![fix.latitude, fix.longitude, fix.accuracy].every(Number.isFinite) || (fix.latitude === 0 && fix.longitude === 0)) {
+    throw new PlatformError('定位结果无效，请到开阔处重试', 'dingtalk-bad-fix');
+  }
+  // Android alone reports it (as a boolean or a string); absent proves nothing.
+  if (raw.isFromMock !== undefined && raw.isFromMock !== '') fix.isFromMock = raw.isFromMock === true || raw.isFromMock === 'true';
+  return fix;
+}
+
+/** A hotspot MAC as the server stores them: lowercase, colon-separated; null for none or the hidden placeholder. */
+function normaliseBssid(macIp: unknown): string | null {
+  if (typeof macIp !== 'string') return null;
+  const mac = macIp.trim().toLowerCase().replace(/-/g, ':');
+  if (!mac || mac === HIDDEN_BSSID || !/^[0-9a-f]{1,2}(:[0-9a-f]{1,2})+$/.test(mac)) return null;
+  return mac
+    .split(':')
+    .map((part) => part.padStart(2, '0'))
+    .join(':');
+}
 
 /** Most people complexPicker may return at once (DingTalk allows up to 10,000). */
 const MAX_PICKED_USERS = 1000;
@@ -149,44 +191,35 @@ export function createDingTalkPlatform(): Platform {
     },
     async getLocation(): Promise<GeoFix> {
       await whenReady();
+      // A fresh fix (no 2-minute cache) in GCJ-02; `type` is the newer clients' flag for a one-off fix.
+      const params: IDeviceGeolocationGetParams & { type: number } = {
+        useCache: false,
+        coordinate: 1,
+        targetAccuracy: TARGET_ACCURACY_M,
+        withReGeocode: false,
+        type: 1,
+      };
       try {
-        const fix = await withTimeout(getGeolocation({ useCache: false, coordinate: 1, targetAccuracy: 200, withReGeocode: false }), '定位', 30_000);
-        const result: GeoFix = {
-          latitude: Number(fix.latitude),
-          longitude: Number(fix.longitude),
-          accuracy: Number(fix.accuracy),
-          coordSystem: 'gcj02',
-        };
-        if (fix.isFromMock !== undefined) result.isFromMock = Boolean(fix.isFromMock);
-        return result;
+        return readFix((await withTimeout(getGeolocation(params), '定位', 30_000)) as RawFix);
       } catch (error) {
         throw describe(error, '定位');
       }
     },
+    async getWifiBssid(): Promise<string | null> {
+      try {
+        await withTimeout(whenReady(), '钉钉接口鉴权', 5_000);
+        const answer = await withTimeout(getWifiInterface({}), '读取 Wi-Fi', 5_000);
+        return normaliseBssid(answer.macIp);
+      } catch (error) {
+        // Not on Wi-Fi, no permission, or an old client: the check-in goes without it.
+        console.warn('无法读取 Wi-Fi 热点', error);
+        return null;
+      }
+    },
     async uploadPhoto<T>(path: string): Promise<T | null> {
-      await whenReady();
-      let filePath: string | undefined;
-      try {
-        const picked = await chooseImage({ count: 1, sourceType: ['camera'] });
-        filePath = picked.filePaths?.[0] ?? picked.files?.[0]?.path;
-      } catch (error) {
-        if (isCancel(error)) return null;
-        throw describe(error, '拍照');
-      }
-      if (!filePath) return null;
-      let answer: { data?: string; statusCode?: string | number };
-      try {
-        answer = await uploadFile({
-          url: http.absoluteUrl(path),
-          fileName: 'file',
-          filePath,
-          fileType: 'image',
-          header: http.authHeaders(),
-        });
-      } catch (error) {
-        throw describe(error, '上传照片');
-      }
-      return http.parseUploadAnswer<T>(Number(answer.statusCode ?? 200), answer.data ?? '');
+      // DingTalk's uploadFile sends a form, the server takes the image itself: the page's own camera input does.
+      const { takeAndUploadPhoto } = await import('./photo-picker');
+      return takeAndUploadPhoto<T>(path);
     },
     hostCallMenu: true,
     async callPhone(phone: string) {

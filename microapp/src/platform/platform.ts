@@ -53,7 +53,12 @@ export interface Platform {
   requestAuthCode(app: DingTalkApp): Promise<string>;
   /** A fresh position fix (no cache). */
   getLocation(): Promise<GeoFix>;
-  /** Lets the person take or choose one photo and uploads it to an API path; null when they cancel. */
+  /**
+   * The BSSID (MAC address, lowercase with colons) of the Wi-Fi hotspot the phone is on; null when
+   * not on Wi-Fi or the host cannot tell (a browser never can). Never rejects: it is extra evidence.
+   */
+  getWifiBssid(): Promise<string | null>;
+  /** Lets the person take one photo with the camera and uploads it (the image as the raw body) to an API path; null when they cancel. */
   uploadPhoto<T>(path: string): Promise<T | null>;
   /**
    * True when the host has a call menu of its own (DingTalk: phone, DING call…); then a 拨打 link
