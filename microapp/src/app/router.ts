@@ -36,6 +36,19 @@ const routes: RouteRecordRaw[] = [
   { path: '/notices/new', name: 'notice-compose', component: () => import('@/pages/notice-compose.page.vue'), meta: { title: '发通知' } },
   { path: '/notices/:id', name: 'notice', component: () => import('@/pages/notice.page.vue'), meta: { title: '通知' } },
   { path: '/notices/:id/track', name: 'notice-track', component: () => import('@/pages/notice-track.page.vue'), meta: { title: '阅读情况' } },
+  { path: '/attendance', name: 'attendance', component: () => import('@/pages/attendance.page.vue'), meta: { title: '打卡' } },
+  { path: '/attendance/month', name: 'attendance-month', component: () => import('@/pages/attendance-month.page.vue'), meta: { title: '我的月历' } },
+  { path: '/attendance/requests', name: 'attendance-requests', component: () => import('@/pages/attendance-requests.page.vue'), meta: { title: '考勤申请' } },
+  {
+    path: '/attendance/requests/new',
+    name: 'attendance-request-new',
+    component: () => import('@/pages/attendance-request-new.page.vue'),
+    meta: { title: '补卡 / 请假' },
+  },
+  { path: '/attendance/daily', name: 'attendance-daily', component: () => import('@/pages/attendance-daily.page.vue'), meta: { title: '考勤日报' } },
+  { path: '/attendance/spot-checks', name: 'spot-checks', component: () => import('@/pages/spot-checks.page.vue'), meta: { title: '我的抽查' } },
+  { path: '/attendance/spot-checks/new', name: 'spot-check-new', component: () => import('@/pages/spot-check-new.page.vue'), meta: { title: '发起抽查' } },
+  { path: '/attendance/spot-checks/:id', name: 'spot-check', component: () => import('@/pages/spot-check.page.vue'), meta: { title: '抽查结果' } },
   ...WORKBENCH_TILES.filter((tile) => tile.soon).map(
     (tile): RouteRecordRaw => ({
       path: tile.path,

@@ -1,5 +1,17 @@
 import type {
+  AttendanceRequestInput,
+  AttendanceRequestView,
   AttachmentView,
+  CheckInRequest,
+  CheckInView,
+  DailyBoardView,
+  MyAttendanceView,
+  MyMonthView,
+  PhotoView,
+  SpotCheckListItem,
+  SpotCheckRequest,
+  SpotCheckView,
+  SpotDemandView,
   ClientConfigView,
   CreateNoticeRequest,
   DingChannelView,
@@ -29,6 +41,13 @@ export interface GetEndpoints {
   [ApiPaths.notices.unreadCount]: UnreadCountView;
   [ApiPaths.dingChannels]: DingChannelView[];
   [ApiPaths.myDings]: MyDingView[];
+  [ApiPaths.attendance.mine]: MyAttendanceView;
+  [ApiPaths.attendance.myMonth]: MyMonthView;
+  [ApiPaths.attendance.checkIns]: Page<CheckInView>;
+  [ApiPaths.attendance.daily]: DailyBoardView;
+  [ApiPaths.attendance.requests]: Page<AttendanceRequestView>;
+  [ApiPaths.attendance.spotChecks]: Page<SpotCheckListItem>;
+  [ApiPaths.attendance.mySpotChecks]: SpotDemandView[];
 }
 
 /** Body and answer types of each POST path. */
@@ -36,11 +55,15 @@ export interface PostEndpoints {
   [ApiPaths.auth.login]: { body: LoginRequest; result: SessionView };
   [ApiPaths.auth.dingtalk]: { body: DingTalkLoginRequest; result: SessionView };
   [ApiPaths.notices.list]: { body: CreateNoticeRequest; result: NoticeView };
+  [ApiPaths.attendance.checkIns]: { body: CheckInRequest; result: CheckInView };
+  [ApiPaths.attendance.requests]: { body: AttendanceRequestInput; result: AttendanceRequestView };
+  [ApiPaths.attendance.spotChecks]: { body: SpotCheckRequest; result: SpotCheckView };
 }
 
 /** Answer type of each path that takes a file as its raw body. */
 export interface UploadEndpoints {
   [ApiPaths.notices.attachments]: AttachmentView;
+  [ApiPaths.attendance.photos]: PhotoView;
 }
 
 /** Paths anyone may call; no token is sent and a 401 there is an answer, not an expired session. */

@@ -1,5 +1,9 @@
 import type {
+  AttendanceRequestView,
   ConfirmNoticeRequest,
+  DecideRequestInput,
+  MeetingSignInView,
+  SpotCheckView,
   CreateDingRequest,
   DeliveryView,
   DingView,
@@ -46,11 +50,18 @@ export const ById = {
   noticeReceipts: withId<IdPath<Page<ReceiptView>>>(ApiPaths.notices.receipts),
   noticeDings: withId<IdPath<DingView[]>>(ApiPaths.notices.dings),
   dingDeliveries: withId<IdPath<Page<DeliveryView>>>(ApiPaths.dingDeliveries),
+  spotCheck: withId<IdPath<SpotCheckView>>(ApiPaths.attendance.spotCheck),
+  meetingSignIns: withId<IdPath<MeetingSignInView>>(ApiPaths.attendance.meetingSignIns),
 } as const;
 
 /** The file of a notice's attachment (answered with the file itself, for `http.download`). */
 export function attachmentFilePath(noticeId: string, attachmentId: string): string {
   return ApiPaths.notices.attachment(encodeURIComponent(noticeId), encodeURIComponent(attachmentId));
+}
+
+/** A spot check's results as a file (`http.download`). */
+export function spotCheckReportPath(spotCheckId: string): string {
+  return ApiPaths.attendance.spotCheckReport(encodeURIComponent(spotCheckId));
 }
 
 /** POST paths with an id (actions on one thing), with their body and answer types. */
@@ -60,4 +71,5 @@ export const PostById = {
   noticeDing: withId<IdPostPath<CreateDingRequest, DingView>>(ApiPaths.notices.ding),
   noticeStopEscalation: withId<IdPostPath<undefined, EscalationStepView[]>>(ApiPaths.notices.stopEscalation),
   dingAck: withId<IdPostPath<undefined, { acknowledgedAt: string }>>(ApiPaths.dingAck),
+  attendanceDecision: withId<IdPostPath<DecideRequestInput, AttendanceRequestView>>(ApiPaths.attendance.requestDecision),
 } as const;

@@ -8,6 +8,8 @@ const NOT_THERE: ReadonlySet<string> = new Set([
   ErrorCode.OrgUnitNotFound,
   ErrorCode.OrgMemberNotFound,
   ErrorCode.NoticeNotFound,
+  ErrorCode.SpotCheckNotFound,
+  ErrorCode.AttendanceRequestNotFound,
   ErrorCode.NotFound,
   ErrorCode.ValidationFailed,
 ]);

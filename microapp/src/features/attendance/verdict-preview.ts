@@ -1,0 +1,69 @@
+import { fenceCheck, haversineMeters, toGcj02, type CoordSystem, type Verdict } from '@lianxin/shared';
+
+/** A place a check-in may be made at: its centre in GCJ-02, its radius and hotspots. */
+export interface FencePlace {
+  id: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  radius: number;
+  bssids?: readonly string[];
+}
+
+export interface Fix {
+  latitude: number;
+  longitude: number;
+  accuracy: number;
+  coordSystem: CoordSystem;
+}
+
+/** What the server will most likely say, worked out on the phone before sending. */
+export interface VerdictPreview {
+  verdict: Verdict | null;
+  /** The place judged against: the one the fix is inside, or the nearest fence. */
+  place: FencePlace | null;
+  /** Metres from that place's centre. */
+  distance: number | null;
+  /** Metres outside its fence (0 inside). */
+  beyond: number;
+  inside: boolean;
+  lowAccuracy: boolean;
+  /** The place whose hotspot the phone is on, if any. */
+  wifiPlace: FencePlace | null;
+}
+
+/**
+ * Judges a fix against the places as the server does (same geo helpers): converted to GCJ-02, the
+ * distance to each centre through `fenceCheck` with the fix's accuracy, and a hotspot match.
+ */
+export function previewVerdict(fix: Fix, places: readonly FencePlace[], bssid: string | null): VerdictPreview {
+  const point = toGcj02(fix.latitude, fix.longitude, fix.coordSystem);
+  const wifiPlace = bssid ? places.find((place) => (place.bssids ?? []).some((known) => known.toLowerCase() === bssid)) ?? null : null;
+  let best: { place: FencePlace; distance: number; check: ReturnType<typeof fenceCheck> } | null = null;
+  for (const place of places) {
+    const distance = haversineMeters(point.lat, point.lng, place.latitude, place.longitude);
+    const check = fenceCheck(distance, place.radius, fix.accuracy);
+    const better =
+      !best ||
+      (check.inside && !best.check.inside) ||
+      (check.inside === best.check.inside && (check.inside ? distance < best.distance : distance - place.radius < best.distance - best.place.radius));
+    if (better) best = { place, distance, check };
+  }
+  if (!best) {
+    return { verdict: wifiPlace ? 'wifi' : null, place: wifiPlace, distance: null, beyond: 0, inside: false, lowAccuracy: false, wifiPlace };
+  }
+  const { inside, lowAccuracy, beyond } = best.check;
+  let verdict: Verdict = 'out_of_range';
+  if (inside) verdict = 'ok';
+  else if (wifiPlace) verdict = 'wifi';
+  else if (lowAccuracy) verdict = 'low_accuracy';
+  return {
+    verdict,
+    place: best.place,
+    distance: Math.round(best.distance),
+    beyond,
+    inside,
+    lowAccuracy,
+    wifiPlace,
+  };
+}
