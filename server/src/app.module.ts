@@ -14,6 +14,7 @@ import { DemoSeedModule } from './org/seed/demo-seed.module.js';
 import { DingTalkSyncModule } from './dingtalk/sync/dingtalk-sync.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { DingModule } from './ding/ding.module.js';
+import { AttendanceModule } from './attendance/attendance.module.js';
 import { RUNTIME, type Runtime } from './runtime.js';
 import { loggerOptions } from './common/logging.js';
 
@@ -36,6 +37,7 @@ export class AppModule {
         DemoSeedModule,
         NoticesModule,
         DingModule,
+        AttendanceModule,
         IdentityModule,
         HealthModule,
       ],

@@ -61,6 +61,12 @@ export interface AppConfig {
     deliveryAttempts: number;
     retryDelaySeconds: number;
   };
+  attendance: {
+    /** Spot checks one person may be given per week (China Monday to Sunday), so the tool cannot become harassment. */
+    spotChecksPerWeek: number;
+    /** How long a spot-check "minute" is, in ms (tests shorten it). */
+    spotCheckMinuteMs: number;
+  };
   /** Build the demo county when the database has no members besides the bootstrap admin. */
   demoSeed: boolean;
 }
@@ -146,6 +152,10 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       escalationMinuteMs: env.NOTICE_ESCALATION_MINUTE_MS ?? 60_000,
       deliveryAttempts: env.DING_DELIVERY_ATTEMPTS ?? 5,
       retryDelaySeconds: env.DING_RETRY_DELAY_SECONDS ?? 5,
+    },
+    attendance: {
+      spotChecksPerWeek: env.SPOT_CHECKS_PER_WEEK ?? 3,
+      spotCheckMinuteMs: env.SPOT_CHECK_MINUTE_MS ?? 60_000,
     },
     demoSeed: env.DEMO_SEED ? env.DEMO_SEED === 'true' : !databaseUrl,
   };

@@ -79,6 +79,10 @@ export class Env {
   /** Delivery attempts per batch, and the first retry delay (doubling after that). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20) DING_DELIVERY_ATTEMPTS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) DING_RETRY_DELAY_SECONDS?: number;
+  /** Spot checks one person may be given per week. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SPOT_CHECKS_PER_WEEK?: number;
+  /** How long a spot-check "minute" (its answer window) is, in ms (tests shorten it). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000) SPOT_CHECK_MINUTE_MS?: number;
   /** Build the demo county on an empty database (default: true on the embedded database, false otherwise). */
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_SEED must be true or false' }) DEMO_SEED?: 'true' | 'false';
 }

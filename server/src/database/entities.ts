@@ -11,6 +11,16 @@ import { NoticeAttachment } from '../notices/notice-attachment.entity.js';
 import { Ding } from '../ding/ding.entity.js';
 import { DingDelivery } from '../ding/ding-delivery.entity.js';
 import { NoticeEscalation } from '../ding/notice-escalation.entity.js';
+import { AttendancePlace } from '../attendance/entities/place.entity.js';
+import { AttendanceShift } from '../attendance/entities/shift.entity.js';
+import { AttendanceCalendarDay } from '../attendance/entities/calendar-day.entity.js';
+import { AttendancePhoto } from '../attendance/entities/photo.entity.js';
+import { CheckIn } from '../attendance/entities/check-in.entity.js';
+import { AttendanceDay } from '../attendance/entities/attendance-day.entity.js';
+import { AttendanceRequest } from '../attendance/entities/attendance-request.entity.js';
+import { SpotCheck, SpotCheckTarget } from '../attendance/entities/spot-check.entity.js';
 
 /** Every entity, listed once: the data source, the CLI and the tests use this list. */
-export const ENTITIES = [Unit, UnitClosure, Member, Membership, RoleGrant, DingTalkEvent, Notice, NoticeReceipt, NoticeUnitStat, NoticeAttachment, Ding, DingDelivery, NoticeEscalation];
+export const ENTITIES = [Unit, UnitClosure, Member, Membership, RoleGrant, DingTalkEvent, Notice, NoticeReceipt, NoticeUnitStat, NoticeAttachment, Ding, DingDelivery, NoticeEscalation,
+  AttendancePlace, AttendanceShift, AttendanceCalendarDay, AttendancePhoto, CheckIn, AttendanceDay, AttendanceRequest, SpotCheck, SpotCheckTarget,
+];

@@ -57,14 +57,14 @@ export class DeliveryWorker implements OnApplicationBootstrap {
 
   async deliver(job: Job<DeliverJob>): Promise<void> {
     const { dingId, ids } = job.data;
-    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string; text: string; notice_id: string | null; purpose: string; sender_name: string }>(
+    const { rows: claimed } = await this.pool.query<DeliveryTarget & { channel: DingChannel; title: string | null; text: string; notice_id: string | null; url: string | null; purpose: string; sender_name: string }>(
       `WITH c AS (
          UPDATE ding_delivery SET status = 'sending', attempts = attempts + 1, updated_at = now()
           WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'retrying') -- by primary key: the job carries its DING's own rows
           RETURNING id, member_id, channel
        )
        SELECT c.id AS "deliveryId", c.member_id AS "memberId", m.name, m.phone, m.dingtalk_user_id AS "dingtalkUserId",
-              c.channel, n.title, d.text, d.notice_id, d.purpose, s.name AS sender_name
+              c.channel, coalesce(d.title, n.title) AS title, d.text, d.notice_id, coalesce(d.url, '/notices/' || d.notice_id) AS url, d.purpose, s.name AS sender_name
          FROM c JOIN member m ON m.id = c.member_id JOIN ding d ON d.id = $2 JOIN member s ON s.id = d.sender_id
          LEFT JOIN notice n ON n.id = d.notice_id`,
       [ids, dingId],
@@ -82,7 +82,7 @@ export class DeliveryWorker implements OnApplicationBootstrap {
         : await channel.send(targets, {
         title: first.title ?? '连心提醒',
         text: first.text,
-        url: first.notice_id ? `/notices/${first.notice_id}` : undefined,
+        url: first.url ?? undefined,
         params: { dingId, ...(first.notice_id ? { noticeId: first.notice_id } : {}), title: first.title ?? '', text: first.text, senderName: first.sender_name },
       });
     } catch (err) {

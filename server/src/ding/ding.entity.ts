@@ -5,7 +5,7 @@ import type { Notice } from '../notices/notice.entity.js';
 
 /** A reminder sent to some of a notice's recipients by one channel: by hand, by an escalation step, or the announcement itself. */
 @Entity('ding')
-@Check('ck_ding_purpose', `purpose IN ('ding', 'escalation', 'announce')`)
+@Check('ck_ding_purpose', `purpose IN ('ding', 'escalation', 'announce', 'spotcheck')`)
 @Index('ix_ding_notice', ['noticeId', 'createdAt'])
 export class Ding {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -19,7 +19,10 @@ export class Ding {
   sender?: Relation<Member>;
   @Column({ type: 'varchar', length: 16 }) channel: DingChannel;
   @Column({ type: 'varchar', length: 16 }) target: string;
-  @Column({ type: 'varchar', length: 16, default: 'ding' }) purpose: 'ding' | 'escalation' | 'announce';
+  @Column({ type: 'varchar', length: 16, default: 'ding' }) purpose: 'ding' | 'escalation' | 'announce' | 'spotcheck';
+  /** For DINGs not about a notice (a spot check): the title and the link the reminder carries. */
+  @Column({ type: 'varchar', length: 200, nullable: true }) title: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) url: string | null;
   @Column({ type: 'int', nullable: true }) step: number | null;
   /** The reminder text as sent (each differs by step and time: DingTalk drops same-day repeats). */
   @Column({ type: 'text' }) text: string;

@@ -133,6 +133,29 @@ export class DingService {
     return { dingId: ding.id, total: rows.length };
   }
 
+  /**
+   * A DING that is not about a notice (a spot-check demand) to named members, with its own title and
+   * link, written with its deliveries and jobs inside the caller's transaction.
+   */
+  async createDirect(
+    tx: EntityManager,
+    spec: { senderId: string; channel: DingChannel; purpose: 'spotcheck'; title: string; text: string; url: string; memberIds: string[] },
+  ): Promise<{ dingId: string; total: number }> {
+    const [ding] = await tx.query<{ id: string }[]>(
+      `INSERT INTO ding (sender_id, channel, target, purpose, text, title, url) VALUES ($1, $2, 'members', $3, $4, $5, $6) RETURNING id`,
+      [spec.senderId, spec.channel, spec.purpose, spec.text, spec.title, spec.url],
+    );
+    const rows = await tx.query<{ id: string }[]>(
+      `INSERT INTO ding_delivery (ding_id, member_id, channel)
+       SELECT $1, m.id, $2 FROM member m WHERE m.id = ANY($3::uuid[]) AND m.status = 'active' ORDER BY m.id
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [ding.id, spec.channel, spec.memberIds],
+    );
+    await tx.query(`UPDATE ding SET total = $2 WHERE id = $1`, [ding.id, rows.length]);
+    await this.enqueue(tx, ding.id, spec.channel, rows.map((r) => r.id));
+    return { dingId: ding.id, total: rows.length };
+  }
+
   /** Delivery jobs of the channel's batch size, in the same transaction. */
   async enqueue(tx: EntityManager, dingId: string, channel: DingChannel, ids: string[]): Promise<void> {
     if (ids.length === 0) return;

@@ -13,7 +13,9 @@ export interface NoticeRow {
   title: string;
   body: string;
   starts_at: Date | null;
+  ends_at: Date | null;
   place: string | null;
+  attendance_place_id: string | null;
   require_confirm: boolean;
   recipient_count: number;
   created_at: Date;
@@ -40,7 +42,7 @@ export class NoticeAccess {
 
   async load(noticeId: string): Promise<NoticeRow> {
     const { rows: [n] } = await this.pool.query<NoticeRow>(
-      `SELECT id, sender_id, kind, title, body, starts_at, place, require_confirm, recipient_count, created_at FROM notice WHERE id = $1`,
+      `SELECT id, sender_id, kind, title, body, starts_at, ends_at, place, attendance_place_id, require_confirm, recipient_count, created_at FROM notice WHERE id = $1`,
       [noticeId],
     );
     if (!n) throw notFound();

@@ -18,7 +18,10 @@ export class Notice {
   @Column({ type: 'varchar', length: 200 }) title: string;
   @Column({ type: 'text' }) body: string;
   @Column({ type: 'timestamptz', nullable: true }) startsAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) endsAt: Date | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) place: string | null;
+  /** Meetings with sign-in (会议签到): the attendance place (no foreign key: a moved place keeps old meetings' records). */
+  @Column({ type: 'uuid', nullable: true }) attendancePlaceId: string | null;
   @Column({ type: 'boolean', default: false }) requireConfirm: boolean;
   /** The audience as the sender chose it; the resolved recipients are the receipts. */
   @Column({ type: 'jsonb' }) audience: NoticeAudience;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   ConfirmStatus,
+  NoticeKind,
   ErrorCode,
   LiveEventType,
   type ConfirmNoticeRequest,
@@ -57,6 +58,9 @@ export interface NoticeSendHook {
 }
 
 /** Sending notices and what recipients do with them: read, confirm, their inbox; the sender's sent box. */
+/** Meeting sign-in opens this long before the start. */
+export const SIGN_IN_OPENS_BEFORE_MS = 30 * 60_000;
+
 @Injectable()
 export class NoticesService {
   private readonly logger = new Logger('Notices');
@@ -90,13 +94,15 @@ export class NoticesService {
       throw new DomainError(ErrorCode.ValidationFailed, '请选择接收范围：单位、人员或角色', [{ path: 'audience', message: '接收范围为空' }]);
     }
     await this.assertReach(principal, [...units.map((u) => u.unitId), ...roles.map((r) => r.unitId)], members);
+    const endsAt = this.meetingEnd(req);
+    if (req.attendancePlaceId) await this.assertPlace(req.attendancePlaceId);
     for (const h of this.hooks) h.check?.(req);
     const { id, count } = await this.ds.transaction(async (tx) => {
       const [notice] = await tx.query<{ id: string; created_at: Date }[]>(
-        `INSERT INTO notice (sender_id, sender_unit_id, kind, title, body, starts_at, place, require_confirm, audience)
-         VALUES ($1, (SELECT unit_id FROM membership WHERE member_id = $1 AND is_primary), $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO notice (sender_id, sender_unit_id, kind, title, body, starts_at, ends_at, place, attendance_place_id, require_confirm, audience)
+         VALUES ($1, (SELECT unit_id FROM membership WHERE member_id = $1 AND is_primary), $2, $3, $4, $5, $6, $7, $8, $9, $10)
          RETURNING id, created_at`,
-        [principal.memberId, req.kind, req.title, req.body, req.startsAt ?? null, req.place || null, !!req.requireConfirm, req.audience],
+        [principal.memberId, req.kind, req.title, req.body, req.startsAt ?? null, endsAt, req.place || null, req.attendancePlaceId ?? null, !!req.requireConfirm, req.audience],
       );
       const [{ recipients }] = await tx.query<{ recipients: number }[]>(WRITE_RECEIPTS_SQL, [
         notice.id,
@@ -117,6 +123,23 @@ export class NoticesService {
     this.logger.log({ noticeId: id, recipients: count }, 'notice sent');
     void this.announce(id).catch((err) => this.logger.error({ err, noticeId: id }, 'could not announce a notice'));
     return this.view(principal, await this.access.load(id));
+  }
+
+  /** A meeting ends when it says, or two hours after it starts; only meetings have an end or a sign-in place. */
+  private meetingEnd(req: CreateNoticeRequest): Date | null {
+    if (req.kind !== NoticeKind.Meeting) {
+      if (req.endsAt || req.attendancePlaceId) throw new DomainError(ErrorCode.ValidationFailed, '只有会议通知才有结束时间和签到地点', [{ path: req.endsAt ? 'endsAt' : 'attendancePlaceId', message: '仅会议通知可用' }]);
+      return null;
+    }
+    const start = new Date(req.startsAt!);
+    const end = req.endsAt ? new Date(req.endsAt) : new Date(start.getTime() + 2 * 3_600_000);
+    if (end <= start) throw new DomainError(ErrorCode.ValidationFailed, '会议结束时间必须晚于开始时间', [{ path: 'endsAt', message: '早于开始时间' }]);
+    return end;
+  }
+
+  private async assertPlace(placeId: string): Promise<void> {
+    const { rows } = await this.pool.query(`SELECT 1 FROM attendance_place WHERE id = $1 AND active`, [placeId]);
+    if (rows.length === 0) throw new DomainError(ErrorCode.ValidationFailed, '签到地点不存在', [{ path: 'attendancePlaceId', message: '找不到这个考勤地点' }]);
   }
 
   /** Refuses (403) when any audience unit, or any named member's every unit, is outside the sender's reach. */
@@ -164,7 +187,9 @@ export class NoticesService {
       title: n.title,
       body: n.body,
       startsAt: n.starts_at?.toISOString() ?? null,
+      endsAt: n.ends_at?.toISOString() ?? null,
       place: n.place,
+      signIn: await this.signIn(n),
       requireConfirm: n.require_confirm,
       sender,
       sentAt: n.created_at.toISOString(),
@@ -175,6 +200,14 @@ export class NoticesService {
       attachments,
       ...Object.assign({}, ...extra),
     };
+  }
+
+  /** A meeting's sign-in: open from 30 minutes before the start to the end. */
+  private async signIn(n: NoticeRow): Promise<NoticeView['signIn']> {
+    if (!n.attendance_place_id || !n.starts_at || !n.ends_at) return null;
+    const { rows: [p] } = await this.pool.query<{ id: string; name: string }>(`SELECT id, name FROM attendance_place WHERE id = $1`, [n.attendance_place_id]);
+    if (!p) return null;
+    return { place: p, opensAt: new Date(n.starts_at.getTime() - SIGN_IN_OPENS_BEFORE_MS).toISOString(), closesAt: n.ends_at.toISOString() };
   }
 
   private async receipt(noticeId: string, memberId: string): Promise<ReceiptRow | null> {

@@ -69,7 +69,9 @@ export class CreateNoticeDto implements CreateNoticeRequest {
   @ValidateIf((o: CreateNoticeDto) => o.kind === NoticeKind.Meeting || o.startsAt !== undefined)
   @IsISO8601({ strict: true }, { message: '会议通知请填写开始时间（ISO 8601，如 2026-11-25T09:00:00+08:00）' })
   startsAt?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: 'endsAt 必须是时间（ISO 8601）' }) endsAt?: string;
   @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: '地点不能超过 200 个字符' }) place?: string;
+  @IsOptional() @IsUUID('4', { message: 'attendancePlaceId 必须是考勤地点 id' }) attendancePlaceId?: string;
   @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
   @IsOptional() @IsBoolean() requireConfirm?: boolean;
   @IsOptional() @ValidateNested() @Type(() => EscalationDto) escalation?: EscalationDto;

@@ -13,6 +13,14 @@ export const CAPABILITY_ROLES = {
   'notices.send': [Role.Admin, Role.Leader, Role.Supervisor, Role.Approver, Role.Staff],
   /** See who has and has not read a notice, and DING them: the part of its recipients in the subtree. */
   'notices.track': [Role.Admin, Role.Leader, Role.Supervisor, Role.Auditor],
+  /** See check-ins, daily boards and monthly reports of members in the subtree. */
+  'attendance.read': [Role.Admin, Role.Leader, Role.Supervisor, Role.Auditor],
+  /** Set attendance places, shifts and the holiday calendar. */
+  'attendance.manage': [Role.Admin],
+  /** Start spot checks (抽查) on members in the subtree. */
+  'attendance.spotcheck': [Role.Admin, Role.Leader, Role.Supervisor],
+  /** Decide 补卡 and leave requests of members in the subtree (until approval flows take them over). */
+  'attendance.approve': [Role.Admin, Role.Leader, Role.Supervisor, Role.Approver],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITY_ROLES;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RUNTIME, type Runtime } from '../../runtime.js';
+import { seedDemoAttendance } from '../../attendance/seed/demo-attendance.js';
 import { describeDemoSeed, formatSignInTable, seedDemoCounty, type DemoSeedResult } from './demo-seed.js';
 
 /**
@@ -23,7 +24,14 @@ export class DemoSeedService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { demoSeed, orgName, env } = this.runtime.config;
     if (!demoSeed) return;
-    const outcome = await this.ds.transaction((tx) => seedDemoCounty(tx, { rootName: orgName }));
+    const outcome = await this.ds.transaction(async (tx) => {
+      const county = await seedDemoCounty(tx, { rootName: orgName });
+      if (county.seeded) {
+        const attendance = await seedDemoAttendance(tx);
+        this.logger.log(attendance, '演示考勤已生成');
+      }
+      return county;
+    });
     if (!outcome.seeded) {
       this.logger.debug(`演示县未生成：${outcome.reason}`);
       return;
