@@ -14,7 +14,7 @@ import { PhotosService } from './photos.service.js';
 import { DailyService } from './daily.service.js';
 import { chinaDate } from './domain/china-time.js';
 import { dayWindow, isWorkday } from './domain/day-status.js';
-import { AttendanceRulesService, DEFAULT_SHIFT, MEMBER_PLACES_SQL, memberShiftsSql, shiftRule, toFence } from './rules.service.js';
+import { AttendanceRulesService, DEFAULT_SHIFT, MEMBER_PLACES_SQL, memberShiftsSql, normalizeBssid, shiftRule, toFence } from './rules.service.js';
 import { SpotChecksService } from './spot-checks.service.js';
 
 interface CheckInRow {
@@ -167,6 +167,8 @@ export class CheckInsService {
     if (ctx.existing && ctx.existing.content_hash === hash) return { view: { ...(await this.one(ctx.existing.id)), replayed: true }, created: false };
 
     const gcj = toGcj02(req.latitude, req.longitude, req.coordSystem);
+    // Places keep hotspots as lower-case 'aa:bb:cc:dd:ee:ff'; phones report them in any spelling.
+    const bssid = req.bssid ? normalizeBssid(req.bssid) : null;
     let places: FencePlace[] = ctx.places.map((p) => toFence(p));
     let photo = null;
     if (req.photoId) photo = await this.photos.ownedBy(me, req.photoId);
@@ -192,7 +194,7 @@ export class CheckInsService {
       latitude: gcj.lat,
       longitude: gcj.lng,
       accuracy: req.accuracy,
-      bssid: req.bssid ?? null,
+      bssid,
       mockLocation: req.mockLocation ?? null,
       places,
       madeAt,
@@ -215,7 +217,7 @@ export class CheckInsService {
          RETURNING id`,
         [
           me, ctx.unit_id, req.kind, now, madeAt, clientAt, req.latitude, req.longitude, req.coordSystem, gcj.lat, gcj.lng, req.accuracy,
-          req.bssid ?? null, req.photoId ?? null, req.note?.trim() || null, req.mockLocation ?? null, req.idempotencyKey, hash,
+          bssid, req.photoId ?? null, req.note?.trim() || null, req.mockLocation ?? null, req.idempotencyKey, hash,
           ctx.existing?.id ?? null, result.verdict, JSON.stringify(result.reasons), result.placeId, result.distance, req.spotCheckId ?? null, req.noticeId ?? null,
         ],
       );
