@@ -205,12 +205,8 @@ export class CheckInsService {
       replayMismatch: ctx.existing !== null,
     });
 
-    const client = await this.pool.connect();
-    let row: CheckInRow | undefined;
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO check_in (member_id, unit_id, kind, at, made_at, client_at, latitude, longitude, coord_system, gcj_latitude, gcj_longitude, accuracy,
+    const insertSql: [string, unknown[]] = [
+      `INSERT INTO check_in (member_id, unit_id, kind, at, made_at, client_at, latitude, longitude, coord_system, gcj_latitude, gcj_longitude, accuracy,
                                bssid, photo_id, note, mock_location, idempotency_key, content_hash, replay_of, verdict, reasons, place_id, distance, spot_check_id, notice_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
          ON CONFLICT (member_id, idempotency_key) WHERE replay_of IS NULL DO NOTHING
@@ -220,28 +216,57 @@ export class CheckInsService {
           bssid, req.photoId ?? null, req.note?.trim() || null, req.mockLocation ?? null, req.idempotencyKey, hash,
           ctx.existing?.id ?? null, result.verdict, JSON.stringify(result.reasons), result.placeId, result.distance, req.spotCheckId ?? null, req.noticeId ?? null,
         ],
-      );
-      if (rows.length === 0) {
-        // The same key arrived twice at once: the other request stored it first.
-        await client.query('ROLLBACK');
-        const { rows: [first] } = await this.pool.query<{ id: string; content_hash: string }>(
-          `SELECT id, content_hash FROM check_in WHERE member_id = $1 AND idempotency_key = $2 AND replay_of IS NULL`,
-          [me, req.idempotencyKey],
-        );
-        if (first.content_hash === hash) return { view: { ...(await this.one(first.id)), replayed: true }, created: false };
-        return this.checkIn(principal, req);
+    ];
+    const spot = req.kind === 'spot' && !ctx.existing;
+    let id: string | undefined;
+    if (!spot) {
+      // One statement, so no transaction: the common path is two round trips in all.
+      id = (await this.pool.query<{ id: string }>(...insertSql)).rows[0]?.id;
+    } else {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        id = (await client.query<{ id: string }>(...insertSql)).rows[0]?.id;
+        if (id) await this.spotChecks.answer(client, req.spotCheckId!, me, id, result.verdict, result.reasons);
+        await client.query(id ? 'COMMIT' : 'ROLLBACK');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
       }
-      if (req.kind === 'spot' && !ctx.existing) await this.spotChecks.answer(client, req.spotCheckId!, me, rows[0].id, result.verdict, result.reasons);
-      await client.query('COMMIT');
-      row = (await this.pool.query<CheckInRow>(`SELECT ${COLUMNS} FROM check_in c WHERE c.id = $1`, [rows[0].id])).rows[0];
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
     }
-    if (req.kind === 'spot' && !ctx.existing) this.spotChecks.announceAnswer(req.spotCheckId!, me);
-    return { view: toCheckInView(row), created: true };
+    if (!id) {
+      // The same key arrived twice at once: the other request stored it first.
+      const { rows: [first] } = await this.pool.query<{ id: string; content_hash: string }>(
+        `SELECT id, content_hash FROM check_in WHERE member_id = $1 AND idempotency_key = $2 AND replay_of IS NULL`,
+        [me, req.idempotencyKey],
+      );
+      if (first.content_hash === hash) return { view: { ...(await this.one(first.id)), replayed: true }, created: false };
+      return this.checkIn(principal, req);
+    }
+    if (spot) this.spotChecks.announceAnswer(req.spotCheckId!, me);
+    const place = result.placeId ? places.find((p) => p.id === result.placeId) : undefined;
+    const view: CheckInView = {
+      id,
+      kind: req.kind,
+      at: now.toISOString(),
+      madeAt: madeAt.toISOString(),
+      latitude: req.latitude,
+      longitude: req.longitude,
+      accuracy: req.accuracy,
+      coordSystem: req.coordSystem,
+      bssid,
+      photoId: req.photoId ?? null,
+      note: req.note?.trim() || null,
+      verdict: result.verdict,
+      reasons: result.reasons,
+      place: place ? { id: place.id, name: place.name } : null,
+      distance: result.distance,
+      spotCheckId: req.spotCheckId ?? null,
+      noticeId: req.noticeId ?? null,
+    };
+    return { view, created: true };
   }
 
   async one(id: string): Promise<CheckInView> {
