@@ -36,12 +36,17 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { isDate } from '../domain/china-time.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+/** A real calendar date 'YYYY-MM-DD' (no 2026-02-30: the shape alone lets it through to the database). */
+const IsDay = (message: string) =>
+  ValidateBy({ name: 'isDay', validator: { validate: (v: unknown) => typeof v === 'string' && DATE.test(v) && isDate(v), defaultMessage: () => message } });
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
@@ -83,7 +88,7 @@ export class ShiftDto implements ShiftInput {
 }
 
 export class CalendarDayDto implements CalendarDay {
-  @Matches(DATE, { message: 'date 必须是 YYYY-MM-DD' }) date!: string;
+  @IsDay('date 必须是 YYYY-MM-DD 格式的日期') date!: string;
   @IsIn(Object.values(CalendarDayKind), { message: 'kind 必须是 holiday（放假）或 workday（调休上班）' }) kind!: CalendarDayKind;
   @Transform(trim) @IsString() @MinLength(1, { message: '请填写名称，如 春节' }) @MaxLength(50) name!: string;
 }
@@ -123,7 +128,7 @@ export class CheckInsQuery {
 
 export class DailyQuery {
   @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId!: string;
-  @Matches(DATE, { message: 'date 必须是 YYYY-MM-DD' }) date!: string;
+  @IsDay('date 必须是 YYYY-MM-DD 格式的日期') date!: string;
 }
 
 export class MonthQuery {
@@ -143,8 +148,8 @@ export class FormatQuery {
 
 export class RequestDto implements AttendanceRequestInput {
   @IsIn(Object.values(RequestKind), { message: 'kind 必须是 correction（补卡）或 leave（请假）' }) kind!: RequestKind;
-  @Matches(DATE, { message: 'date 必须是 YYYY-MM-DD' }) date!: string;
-  @IsOptional() @Matches(DATE, { message: 'endDate 必须是 YYYY-MM-DD' }) endDate?: string;
+  @IsDay('date 必须是 YYYY-MM-DD 格式的日期') date!: string;
+  @IsOptional() @IsDay('endDate 必须是 YYYY-MM-DD 格式的日期') endDate?: string;
   @IsOptional() @Matches(HHMM, { message: 'time 必须是 HH:MM，如 08:30' }) time?: string;
   @Transform(trim) @IsString() @MinLength(1, { message: '请填写原因' }) @MaxLength(500, { message: '原因不能超过 500 个字符' }) reason!: string;
 }
