@@ -54,8 +54,8 @@ export class PlaceDto implements PlaceInput {
   @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId!: string;
   @Transform(trim) @IsString() @MinLength(1, { message: '请填写地点名称' }) @MaxLength(100, { message: '名称不能超过 100 个字符' }) name!: string;
   @IsOptional() @IsIn(Object.values(PlaceKind), { message: `kind 必须是 ${Object.values(PlaceKind).join(' | ')} 之一` }) kind?: PlaceKind;
-  @IsLatitude({ message: 'latitude 必须是纬度（-90 到 90）' }) latitude!: number;
-  @IsLongitude({ message: 'longitude 必须是经度（-180 到 180）' }) longitude!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude 必须是数字' }) @IsLatitude({ message: 'latitude 必须是纬度（-90 到 90）' }) latitude!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude 必须是数字' }) @IsLongitude({ message: 'longitude 必须是经度（-180 到 180）' }) longitude!: number;
   @IsOptional() @IsIn(Object.values(CoordSystem), { message: 'coordSystem 必须是 gcj02 或 wgs84' }) coordSystem?: CoordSystem;
   @IsOptional() @IsInt({ message: 'radius 必须是整数（米）' }) @Min(10, { message: '半径至少 10 米' }) @Max(5000, { message: '半径最多 5000 米' }) radius?: number;
   @IsOptional() @IsArray() @ArrayMaxSize(20, { message: '最多 20 个 Wi-Fi' }) @IsString({ each: true }) @MaxLength(20, { each: true }) bssids?: string[];
@@ -99,8 +99,8 @@ export class CalendarDto {
 
 export class CheckInDto implements CheckInRequest {
   @IsIn(Object.values(CheckInKind), { message: `kind 必须是 ${Object.values(CheckInKind).join(' | ')} 之一` }) kind!: CheckInKind;
-  @IsLatitude({ message: 'latitude 必须是纬度' }) latitude!: number;
-  @IsLongitude({ message: 'longitude 必须是经度' }) longitude!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude 必须是数字' }) @IsLatitude({ message: 'latitude 必须是纬度' }) latitude!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude 必须是数字' }) @IsLongitude({ message: 'longitude 必须是经度' }) longitude!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'accuracy 必须是数字（米）' }) @Min(0, { message: 'accuracy 不能为负' }) @Max(100_000) accuracy!: number;
   @IsIn(Object.values(CoordSystem), { message: 'coordSystem 必须是 gcj02（钉钉）或 wgs84（浏览器）' }) coordSystem!: CoordSystem;
   @IsOptional() @IsString() @Matches(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, { message: 'bssid 必须是 MAC 地址，如 a4:56:02:1b:3c:9d' }) bssid?: string;
