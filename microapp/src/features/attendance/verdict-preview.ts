@@ -39,23 +39,26 @@ export interface VerdictPreview {
 export function previewVerdict(fix: Fix, places: readonly FencePlace[], bssid: string | null): VerdictPreview {
   const point = toGcj02(fix.latitude, fix.longitude, fix.coordSystem);
   const wifiPlace = bssid ? places.find((place) => (place.bssids ?? []).some((known) => known.toLowerCase() === bssid)) ?? null : null;
+  // As the server ranks them: a fence the fix is inside, else one it may be inside, else the nearest fence.
+  const rank = (check: ReturnType<typeof fenceCheck>): number => (check.inside ? 0 : check.lowAccuracy ? 1 : 2);
   let best: { place: FencePlace; distance: number; check: ReturnType<typeof fenceCheck> } | null = null;
   for (const place of places) {
     const distance = haversineMeters(point.lat, point.lng, place.latitude, place.longitude);
     const check = fenceCheck(distance, place.radius, fix.accuracy);
     const better =
       !best ||
-      (check.inside && !best.check.inside) ||
-      (check.inside === best.check.inside && (check.inside ? distance < best.distance : distance - place.radius < best.distance - best.place.radius));
+      rank(check) < rank(best.check) ||
+      (rank(check) === rank(best.check) && distance - place.radius < best.distance - best.place.radius);
     if (better) best = { place, distance, check };
   }
   if (!best) {
     return { verdict: wifiPlace ? 'wifi' : null, place: wifiPlace, distance: null, beyond: 0, inside: false, lowAccuracy: false, wifiPlace };
   }
   const { inside, lowAccuracy, beyond } = best.check;
+  // A matched hotspot proves presence even when GPS is poor (the server checks it first).
   let verdict: Verdict = 'out_of_range';
-  if (inside) verdict = 'ok';
-  else if (wifiPlace) verdict = 'wifi';
+  if (wifiPlace) verdict = 'wifi';
+  else if (inside) verdict = 'ok';
   else if (lowAccuracy) verdict = 'low_accuracy';
   return {
     verdict,
