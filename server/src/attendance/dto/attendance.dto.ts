@@ -48,18 +48,28 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const IsDay = (message: string) =>
   ValidateBy({ name: 'isDay', validator: { validate: (v: unknown) => typeof v === 'string' && DATE.test(v) && isDate(v), defaultMessage: () => message } });
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/**
+ * At most `max` characters as PostgreSQL's varchar counts them (code points). MaxLength does not count
+ * U+FE0F or the low half of a surrogate pair, so 300 '❤️' passed a 500 limit and overflowed the column.
+ */
+const MaxChars = (max: number, message?: string) =>
+  ValidateBy({
+    name: 'maxChars',
+    constraints: [max],
+    validator: { validate: (v: unknown) => typeof v !== 'string' || [...v].length <= max, defaultMessage: (a) => message ?? `${a?.property} 不能超过 ${max} 个字符` },
+  });
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class PlaceDto implements PlaceInput {
   @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId!: string;
-  @Transform(trim) @IsString() @MinLength(1, { message: '请填写地点名称' }) @MaxLength(100, { message: '名称不能超过 100 个字符' }) name!: string;
+  @Transform(trim) @IsString() @MinLength(1, { message: '请填写地点名称' }) @MaxChars(100, '名称不能超过 100 个字符') name!: string;
   @IsOptional() @IsIn(Object.values(PlaceKind), { message: `kind 必须是 ${Object.values(PlaceKind).join(' | ')} 之一` }) kind?: PlaceKind;
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude 必须是数字' }) @IsLatitude({ message: 'latitude 必须是纬度（-90 到 90）' }) latitude!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude 必须是数字' }) @IsLongitude({ message: 'longitude 必须是经度（-180 到 180）' }) longitude!: number;
   @IsOptional() @IsIn(Object.values(CoordSystem), { message: 'coordSystem 必须是 gcj02 或 wgs84' }) coordSystem?: CoordSystem;
   @IsOptional() @IsInt({ message: 'radius 必须是整数（米）' }) @Min(10, { message: '半径至少 10 米' }) @Max(5000, { message: '半径最多 5000 米' }) radius?: number;
   @IsOptional() @IsArray() @ArrayMaxSize(20, { message: '最多 20 个 Wi-Fi' }) @IsString({ each: true }) @MaxLength(20, { each: true }) bssids?: string[];
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: '地址不能超过 200 个字符' }) address?: string;
+  @IsOptional() @Transform(trim) @IsString() @MaxChars(200, '地址不能超过 200 个字符') address?: string;
   @IsOptional() @IsBoolean() coversSubUnits?: boolean;
 }
 
@@ -74,7 +84,7 @@ export class SegmentDto implements SegmentInput {
 
 export class ShiftDto implements ShiftInput {
   @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId!: string;
-  @Transform(trim) @IsString() @MinLength(1, { message: '请填写考勤组名称' }) @MaxLength(100) name!: string;
+  @Transform(trim) @IsString() @MinLength(1, { message: '请填写考勤组名称' }) @MaxChars(100, '考勤组名称不能超过 100 个字符') name!: string;
   @IsArray() @ArrayMinSize(1, { message: '至少一个时间段' }) @ArrayMaxSize(2, { message: '最多两个时间段（中间午休）' }) @ValidateNested({ each: true }) @Type(() => SegmentDto)
   segments!: SegmentDto[];
   @IsOptional() @IsArray() @ArrayMaxSize(7) @IsInt({ each: true, message: 'workdays 是 1（周一）到 7（周日）' }) @Min(1, { each: true }) @Max(7, { each: true }) workdays?: number[];
@@ -90,7 +100,7 @@ export class ShiftDto implements ShiftInput {
 export class CalendarDayDto implements CalendarDay {
   @IsDay('date 必须是 YYYY-MM-DD 格式的日期') date!: string;
   @IsIn(Object.values(CalendarDayKind), { message: 'kind 必须是 holiday（放假）或 workday（调休上班）' }) kind!: CalendarDayKind;
-  @Transform(trim) @IsString() @MinLength(1, { message: '请填写名称，如 春节' }) @MaxLength(50) name!: string;
+  @Transform(trim) @IsString() @MinLength(1, { message: '请填写名称，如 春节' }) @MaxChars(50, '名称不能超过 50 个字符') name!: string;
 }
 
 export class CalendarDto {
@@ -105,10 +115,10 @@ export class CheckInDto implements CheckInRequest {
   @IsIn(Object.values(CoordSystem), { message: 'coordSystem 必须是 gcj02（钉钉）或 wgs84（浏览器）' }) coordSystem!: CoordSystem;
   @IsOptional() @IsString() @Matches(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, { message: 'bssid 必须是 MAC 地址，如 a4:56:02:1b:3c:9d' }) bssid?: string;
   @IsOptional() @IsUUID('4', { message: 'photoId 必须是照片 id' }) photoId?: string;
-  @IsOptional() @IsString() @MaxLength(500, { message: '备注不能超过 500 个字符' }) note?: string;
+  @IsOptional() @IsString() @MaxChars(500, '备注不能超过 500 个字符') note?: string;
   @IsISO8601({ strict: true }, { message: 'clientAt 必须是时间（ISO 8601）' }) clientAt!: string;
   @IsOptional() @IsISO8601({ strict: true }, { message: 'sentAt 必须是时间（ISO 8601）' }) sentAt?: string;
-  @IsString() @MinLength(8, { message: 'idempotencyKey 至少 8 个字符' }) @MaxLength(64, { message: 'idempotencyKey 最多 64 个字符' }) idempotencyKey!: string;
+  @IsString() @MinLength(8, { message: 'idempotencyKey 至少 8 个字符' }) @MaxChars(64, 'idempotencyKey 最多 64 个字符') idempotencyKey!: string;
   @IsOptional() @IsBoolean() mockLocation?: boolean;
   @IsOptional() @IsUUID('4', { message: 'spotCheckId 必须是抽查 id' }) spotCheckId?: string;
   @IsOptional() @IsUUID('4', { message: 'noticeId 必须是通知 id' }) noticeId?: string;
@@ -151,7 +161,7 @@ export class RequestDto implements AttendanceRequestInput {
   @IsDay('date 必须是 YYYY-MM-DD 格式的日期') date!: string;
   @IsOptional() @IsDay('endDate 必须是 YYYY-MM-DD 格式的日期') endDate?: string;
   @IsOptional() @Matches(HHMM, { message: 'time 必须是 HH:MM，如 08:30' }) time?: string;
-  @Transform(trim) @IsString() @MinLength(1, { message: '请填写原因' }) @MaxLength(500, { message: '原因不能超过 500 个字符' }) reason!: string;
+  @Transform(trim) @IsString() @MinLength(1, { message: '请填写原因' }) @MaxChars(500, '原因不能超过 500 个字符') reason!: string;
 }
 
 export class RequestsQuery {
@@ -162,7 +172,7 @@ export class RequestsQuery {
 
 export class DecideDto implements DecideRequestInput {
   @IsBoolean({ message: 'approve 必须是 true 或 false' }) approve!: boolean;
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(500) comment?: string;
+  @IsOptional() @Transform(trim) @IsString() @MaxChars(500, '审批意见不能超过 500 个字符') comment?: string;
 }
 
 export class SpotUnitDto {
