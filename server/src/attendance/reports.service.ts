@@ -17,6 +17,13 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 /** The order of the totals columns. */
 const TOTALS: DayStatus[] = ['normal', 'late', 'serious_late', 'early_leave', 'missing', 'absent', 'field', 'leave', 'rest'];
+/**
+ * Days whose late minutes, early minutes and missing punches go into the totals. A day's segments
+ * record missing punches and lateness whatever its status, so a weekend, a day on leave or a day of
+ * absence (counted in its own column) would otherwise add 4 缺卡 — and a Saturday worked late some
+ * 迟到 minutes — to the month.
+ */
+const COUNTED_DETAIL: ReadonlySet<DayStatus> = new Set<DayStatus>(['normal', 'late', 'serious_late', 'early_leave', 'missing', 'field']);
 const STATUS_FILL: Partial<Record<DayStatus, string>> = {
   late: 'FFFFF1D6',
   serious_late: 'FFFFD8CC',
@@ -79,9 +86,11 @@ export class AttendanceReportsService {
         const c = days.get(d);
         if (!c) return null;
         totals[c.status as DayStatus]++;
-        late += c.lateMinutes;
-        early += c.earlyMinutes;
-        missing += c.missingCount;
+        if (COUNTED_DETAIL.has(c.status as DayStatus)) {
+          late += c.lateMinutes;
+          early += c.earlyMinutes;
+          missing += c.missingCount;
+        }
         return c.status as DayStatus;
       });
       return { m, statuses, totals, late, early, missing };
