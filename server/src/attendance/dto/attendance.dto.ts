@@ -111,15 +111,15 @@ export class CheckInDto implements CheckInRequest {
   @IsIn(Object.values(CheckInKind), { message: `kind 必须是 ${Object.values(CheckInKind).join(' | ')} 之一` }) kind!: CheckInKind;
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude 必须是数字' }) @IsLatitude({ message: 'latitude 必须是纬度' }) latitude!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude 必须是数字' }) @IsLongitude({ message: 'longitude 必须是经度' }) longitude!: number;
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'accuracy 必须是数字（米）' }) @Min(0, { message: 'accuracy 不能为负' }) @Max(100_000) accuracy!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'accuracy 必须是数字（米）' }) @Min(0, { message: 'accuracy 不能为负' }) @Max(100_000, { message: 'accuracy 不能超过 100000 米' }) accuracy!: number;
   @IsIn(Object.values(CoordSystem), { message: 'coordSystem 必须是 gcj02（钉钉）或 wgs84（浏览器）' }) coordSystem!: CoordSystem;
-  @IsOptional() @IsString() @Matches(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, { message: 'bssid 必须是 MAC 地址，如 a4:56:02:1b:3c:9d' }) bssid?: string;
+  @IsOptional() @IsString({ message: 'bssid 必须是文字' }) @Matches(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, { message: 'bssid 必须是 MAC 地址，如 a4:56:02:1b:3c:9d' }) bssid?: string;
   @IsOptional() @IsUUID('4', { message: 'photoId 必须是照片 id' }) photoId?: string;
-  @IsOptional() @IsString() @MaxChars(500, '备注不能超过 500 个字符') note?: string;
+  @IsOptional() @IsString({ message: 'note 必须是文字' }) @MaxChars(500, '备注不能超过 500 个字符') note?: string;
   @IsISO8601({ strict: true }, { message: 'clientAt 必须是时间（ISO 8601）' }) clientAt!: string;
   @IsOptional() @IsISO8601({ strict: true }, { message: 'sentAt 必须是时间（ISO 8601）' }) sentAt?: string;
-  @IsString() @MinLength(8, { message: 'idempotencyKey 至少 8 个字符' }) @MaxChars(64, 'idempotencyKey 最多 64 个字符') idempotencyKey!: string;
-  @IsOptional() @IsBoolean() mockLocation?: boolean;
+  @IsString({ message: 'idempotencyKey 必须是文字' }) @MinLength(8, { message: 'idempotencyKey 至少 8 个字符' }) @MaxChars(64, 'idempotencyKey 最多 64 个字符') idempotencyKey!: string;
+  @IsOptional() @IsBoolean({ message: 'mockLocation 必须是 true 或 false' }) mockLocation?: boolean;
   @IsOptional() @IsUUID('4', { message: 'spotCheckId 必须是抽查 id' }) spotCheckId?: string;
   @IsOptional() @IsUUID('4', { message: 'noticeId 必须是通知 id' }) noticeId?: string;
   /** Sent by old clients and by anyone trying: the server decides the verdict; these are accepted and ignored. */
@@ -132,8 +132,8 @@ export class CheckInsQuery {
   @IsOptional() @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId?: string;
   @IsOptional() @IsISO8601({ strict: true }, { message: 'from 必须是时间' }) from?: string;
   @IsOptional() @IsISO8601({ strict: true }, { message: 'to 必须是时间' }) to?: string;
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @IsString() @MaxLength(200, { message: 'cursor 无效：请从第一页重新开始' }) cursor?: string;
+  @IsOptional() @Transform(toInt) @IsInt({ message: 'limit 必须是整数' }) @Min(1, { message: 'limit 在 1 到 200 之间' }) @Max(200, { message: 'limit 在 1 到 200 之间' }) limit?: number;
 }
 
 export class DailyQuery {
