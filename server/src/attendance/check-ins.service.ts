@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type CheckInRequest, type CheckInView, type MyAttendanceView, type Page, type VerdictReason } from '@lianxin/shared';
 import type pg from 'pg';
 import type { Principal } from '../common/decorators.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ScopeService } from '../org/scope.service.js';
@@ -16,6 +16,7 @@ import { chinaDate } from './domain/china-time.js';
 import { dayWindow, isWorkday } from './domain/day-status.js';
 import { AttendanceRulesService, DEFAULT_SHIFT, MEMBER_PLACES_SQL, memberShiftsSql, normalizeBssid, shiftRule, toFence } from './rules.service.js';
 import { SpotChecksService } from './spot-checks.service.js';
+import { decodeTimeIdCursor } from './domain/time-id-cursor.js';
 
 interface CheckInRow {
   id: string;
@@ -319,8 +320,7 @@ export class CheckInsService {
       where.push(`c.made_at < $${params.length}`);
     }
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, ['string', 'string'] as const)!;
-      params.push(new Date(at), id);
+      params.push(...decodeTimeIdCursor(q.cursor));
       where.push(`(c.made_at, c.id) < ($${params.length - 1}, $${params.length})`);
     }
     params.push(limit + 1);

@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, type AttendanceRequestInput, type AttendanceRequestView, type DecideRequestInput, type Page, type RequestStatus } from '@lianxin/shared';
 import type pg from 'pg';
 import type { Principal } from '../common/decorators.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { encodeCursor } from '../common/cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ScopeService } from '../org/scope.service.js';
 import { DailyService } from './daily.service.js';
 import { addDays, chinaDate, chinaInstant } from './domain/china-time.js';
 import { AttendanceRulesService } from './rules.service.js';
+import { decodeTimeIdCursor } from './domain/time-id-cursor.js';
 
 /** How far back a 补卡 may reach, and the longest single leave request. */
 const CORRECTION_MAX_AGE_DAYS = 31;
@@ -118,8 +119,7 @@ export class AttendanceRequestsService {
       where = `r.status = 'pending' AND r.member_id <> $1 AND ${f.sql}`;
     }
     if (cursor) {
-      const [at, id] = decodeCursor(cursor, ['string', 'string'] as const)!;
-      params.push(new Date(at), id);
+      params.push(...decodeTimeIdCursor(cursor));
       where += ` AND (r.created_at, r.id) < ($${params.length - 1}, $${params.length})`;
     }
     params.push(limit + 1);
