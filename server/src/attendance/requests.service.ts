@@ -133,8 +133,8 @@ export class AttendanceRequestsService {
    * Exactly one decision wins (a conditional update); approved past days are recomputed at once.
    */
   async decide(principal: Principal, id: string, input: DecideRequestInput): Promise<AttendanceRequestView> {
-    const { rows: [r] } = await this.pool.query<{ member_id: string; status: RequestStatus; date: string; end_date: string }>(
-      `SELECT member_id, status, to_char(date, 'YYYY-MM-DD') AS date, to_char(end_date, 'YYYY-MM-DD') AS end_date FROM attendance_request WHERE id = $1`,
+    const { rows: [r] } = await this.pool.query<{ member_id: string; kind: AttendanceRequestView['kind']; status: RequestStatus; date: string; end_date: string }>(
+      `SELECT member_id, kind, status, to_char(date, 'YYYY-MM-DD') AS date, to_char(end_date, 'YYYY-MM-DD') AS end_date FROM attendance_request WHERE id = $1`,
       [id],
     );
     if (!r) throw new DomainError(ErrorCode.AttendanceRequestNotFound, '申请不存在');
@@ -147,7 +147,8 @@ export class AttendanceRequestsService {
       [id, input.approve ? 'approved' : 'rejected', principal.memberId, input.comment ?? null],
     );
     if (rowCount === 0) throw new DomainError(ErrorCode.AttendanceRequestDecided, '这个申请已经处理过了');
-    if (input.approve) await this.daily.recompute(r.member_id, r.date, r.end_date);
+    // A corrected punch in the small hours (before `date`'s attendance day opens) belongs to the day before: that day is recomputed too.
+    if (input.approve) await this.daily.recompute(r.member_id, r.kind === 'correction' ? addDays(r.date, -1) : r.date, r.end_date);
     return this.one(id);
   }
 }
