@@ -161,7 +161,8 @@ export class SpotChecksService implements OnApplicationBootstrap {
         (r) => r.member_id,
       );
       await this.jobs.boss.send(SPOT_DEADLINE_QUEUE, { spotCheckId: s.id }, { startAfter: deadline, singletonKey: s.id, retryLimit: 10, ...this.jobs.within(tx) });
-      const { rows: [by] } = await this.pool.query<{ name: string }>(`SELECT name FROM member WHERE id = $1`, [principal.memberId]);
+      // In the transaction's own connection: the embedded database's pool has one, which the transaction holds.
+      const [by] = await tx.query<{ name: string }[]>(`SELECT name FROM member WHERE id = $1`, [principal.memberId]);
       for (const channel of channels) {
         if (pending.length === 0) break;
         await this.dings.createDirect(tx, {
