@@ -10,9 +10,11 @@ import noticesBroadcast from './scenarios/notices-broadcast.js';
 import noticesRead from './scenarios/notices-read.js';
 import noticesStats from './scenarios/notices-stats.js';
 import dingEscalate from './scenarios/ding-escalate.js';
+import attendanceCheckin from './scenarios/attendance-checkin.js';
+import attendanceReport from './scenarios/attendance-report.js';
 import { availableParallelism, loadavg } from 'node:os';
 
-const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats, 'ding.escalate': dingEscalate };
+const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats, 'ding.escalate': dingEscalate, 'attendance.checkin': attendanceCheckin, 'attendance.report': attendanceReport };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
