@@ -73,15 +73,15 @@ export class DailyService implements OnApplicationBootstrap {
     await this.jobs.worker<{ date?: string }>(ROLLUP_QUEUE, { batchSize: 1 }, async ([job]) => {
       await this.rollup(job.data.date ?? addDays(chinaDate(new Date()), -1));
     });
-    // Every night at 00:30 China time, yesterday's statuses are written down.
-    await this.jobs.boss.schedule(ROLLUP_QUEUE, '30 0 * * *', {}, { tz: 'Asia/Shanghai' });
+    // Every morning at 05:00 China time, once yesterday's window has closed (a late check-out counts), its statuses are written down.
+    await this.jobs.boss.schedule(ROLLUP_QUEUE, '0 5 * * *', {}, { tz: 'Asia/Shanghai' });
   }
 
   /**
    * Statuses for members over dates (inclusive), from the raw records: a fixed number of
    * statements whatever the size, then the day rules in memory.
    */
-  async compute(memberIds: string[], from: string, to: string): Promise<Map<string, Map<string, DayResult>>> {
+  async compute(memberIds: string[], from: string, to: string, now = new Date()): Promise<Map<string, Map<string, DayResult>>> {
     const out = new Map<string, Map<string, DayResult>>();
     if (memberIds.length === 0) return out;
     const [shifts, calendar, checkIns, requests] = await Promise.all([
@@ -128,7 +128,15 @@ export class DailyService implements OnApplicationBootstrap {
         const slice = mine.slice(firstIndexAtOrAfter(times, w.from.getTime()), firstIndexAtOrAfter(times, w.to.getTime()));
         days.set(
           date,
-          computeDay({ date, rule, calendar: calendar.get(date) ?? null, onLeave: memberLeaves.some((l) => l.from <= date && date <= l.to), punches: slice }),
+          computeDay({
+            date,
+            rule,
+            calendar: calendar.get(date) ?? null,
+            onLeave: memberLeaves.some((l) => l.from <= date && date <= l.to),
+            punches: slice,
+            // A day whose window has not closed is judged as it stands now.
+            now: w.to > now ? now : undefined,
+          }),
         );
       }
       out.set(id, days);

@@ -199,6 +199,8 @@ export const DayStatus = {
   Field: 'field',
   Leave: 'leave',
   Rest: 'rest',
+  /** Today, before the first check-in is due. */
+  Pending: 'pending',
 } as const;
 export type DayStatus = (typeof DayStatus)[keyof typeof DayStatus];
 export const DayStatusLabel: Record<DayStatus, string> = {
@@ -211,6 +213,7 @@ export const DayStatusLabel: Record<DayStatus, string> = {
   field: '外勤',
   leave: '请假',
   rest: '休息',
+  pending: '未到时间',
 };
 
 export interface DayRecordView {

@@ -22,6 +22,7 @@ export const DAY_STATUS_COLOR: Record<DayStatus, string> = {
   missing: '#eb2f96',
   absent: '#a8071a',
   rest: '#c8c9cc',
+  pending: '#dcdee0',
 };
 
 export const DAY_STATUS_TONE: Record<DayStatus, TagTone> = {
@@ -34,10 +35,11 @@ export const DAY_STATUS_TONE: Record<DayStatus, TagTone> = {
   missing: 'red',
   absent: 'red',
   rest: 'grey',
+  pending: 'grey',
 };
 
 /** The order statuses are listed in: what needs attention first. */
-export const DAY_STATUS_ORDER: readonly DayStatus[] = ['absent', 'missing', 'serious_late', 'late', 'early_leave', 'field', 'leave', 'normal', 'rest'];
+export const DAY_STATUS_ORDER: readonly DayStatus[] = ['absent', 'missing', 'serious_late', 'late', 'early_leave', 'field', 'leave', 'normal', 'pending', 'rest'];
 
 /** Days a 补卡 can put right. */
 export const CORRECTABLE: ReadonlySet<DayStatus> = new Set<DayStatus>(['missing', 'late', 'serious_late', 'early_leave', 'absent']);

@@ -1,4 +1,4 @@
-import { computeDay, DAY_STATUS_LABEL, dayWindow, isWorkday } from './day-status.js';
+import { computeDay, dayWindow, isWorkday } from './day-status.js';
 import type { CalendarKind, DayInput, Punch, ShiftRule } from './day-status.js';
 
 /** County offices: 08:30–12:00 and 14:30–17:30 on weekdays. */
@@ -35,22 +35,6 @@ const punchesOn = (date: string, times: string[], kind: Punch['kind'] = 'spot') 
 function day(overrides: Partial<DayInput>): DayInput {
   return { date: MONDAY, rule: county, calendar: null, onLeave: false, punches: [], ...overrides };
 }
-
-describe('DAY_STATUS_LABEL', () => {
-  it('names every status in Chinese', () => {
-    expect(DAY_STATUS_LABEL).toEqual({
-      normal: '正常',
-      late: '迟到',
-      serious_late: '严重迟到',
-      early_leave: '早退',
-      absent: '旷工',
-      missing: '缺卡',
-      field: '外勤',
-      leave: '请假',
-      rest: '休息',
-    });
-  });
-});
 
 describe('isWorkday', () => {
   it.each<[string, string, CalendarKind | null, boolean]>([
@@ -394,5 +378,47 @@ describe('computeDay on the night rule', () => {
     expect(result.segments[0].out).toEqual(t('2026-03-03T02:01:00'));
     expect(result.segments[1].in).toEqual(t('2026-03-03T02:55:00'));
     expect(result.status).toBe('normal');
+  });
+});
+
+describe('computeDay for a day in progress (now given)', () => {
+  const at = (hm: string) => t(`${MONDAY}T${hm}:00`);
+
+  it('is pending before the first check-in is due', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: [], now: at('08:00') }));
+    expect(r.status).toBe('pending');
+    expect(r.missingCount).toBe(0);
+  });
+
+  it('is missing, not absent, at 10:00 with no check-in yet', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: [], now: at('10:00') }));
+    expect(r.status).toBe('missing');
+    expect(r.missingCount).toBe(1);
+  });
+
+  it('is normal at 10:00 for someone in at 08:20: outs not yet due are not missing', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: punchesOn(MONDAY, ['08:20']), now: at('10:00') }));
+    expect(r.status).toBe('normal');
+    expect(r.missingCount).toBe(0);
+    expect(r.segments[0].out).toBeNull();
+  });
+
+  it('judges no early leave while the segment runs: in 08:20 and a spot check at 10:30 stay an arrival', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: punchesOn(MONDAY, ['08:20', '10:30']), now: at('10:45') }));
+    expect(r.status).toBe('normal');
+    expect(r.earlyMinutes).toBe(0);
+    expect(r.firstIn).toEqual(at('08:20'));
+  });
+
+  it('takes a lone punch after the segment midpoint as a late arrival while the segment runs', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: punchesOn(MONDAY, ['10:30']), now: at('10:40') }));
+    expect(r.status).toBe('serious_late');
+    expect(r.lateMinutes).toBe(120);
+  });
+
+  it('is absent once the last segment has ended with nothing', () => {
+    const r = computeDay(day({ date: MONDAY, rule: county, punches: [], now: at('18:00') }));
+    expect(r.status).toBe('absent');
+    expect(r.missingCount).toBe(4);
   });
 });

@@ -2,22 +2,7 @@
  * A member's attendance status for one date, in China time (fixed +08:00, no DST).
  * All date arithmetic is done on epoch milliseconds with an explicit 8 h offset, never the machine's zone.
  */
-
-/** The status a day ends up with, in the order the rules test them. */
-export type DayStatus = 'normal' | 'late' | 'serious_late' | 'early_leave' | 'absent' | 'missing' | 'field' | 'leave' | 'rest';
-
-/** What each status is called on screen. */
-export const DAY_STATUS_LABEL: Record<DayStatus, string> = {
-  normal: '正常',
-  late: '迟到',
-  serious_late: '严重迟到',
-  early_leave: '早退',
-  absent: '旷工',
-  missing: '缺卡',
-  field: '外勤',
-  leave: '请假',
-  rest: '休息',
-};
+import type { DayStatus } from '@lianxin/shared';
 
 /** One working span as 'HH:MM'; an end at or before the start is on the next day (night shift). */
 export interface Segment {
@@ -59,6 +44,11 @@ export interface DayInput {
   calendar: CalendarKind | null;
   onLeave: boolean;
   punches: Punch[];
+  /**
+   * For a day still in progress: check-ins not yet due (an in before its start and grace, an out
+   * before its segment ends) are not missing, and no out is judged before its segment ends.
+   */
+  now?: Date;
 }
 
 /** One segment's absolute times, the punches assigned to it and what they amount to. */
@@ -209,6 +199,12 @@ function judgeSegments(input: DayInput, stamps: Stamp[], from: number, to: numbe
     const windowStart = i === 0 ? from : boundaries[i - 1];
     const windowEnd = i === spans.length - 1 ? to : boundaries[i];
     const picked = assignPunches(stamps, span, windowStart, windowEnd);
+    const now = input.now?.getTime() ?? Infinity;
+    if (now < span.end) {
+      // The segment is still running: its one punch so far is the arrival, and no departure is judged yet.
+      if (picked.in === null) picked.in = picked.out;
+      picked.out = null;
+    }
     return {
       start: new Date(span.start),
       end: new Date(span.end),
@@ -216,8 +212,8 @@ function judgeSegments(input: DayInput, stamps: Stamp[], from: number, to: numbe
       out: picked.out === null ? null : new Date(picked.out),
       lateMinutes: lateness(picked.in, span.start, input.rule.lateGraceMinutes),
       earlyMinutes: earliness(picked.out, span.end, input.rule.earlyGraceMinutes),
-      inMissing: picked.in === null,
-      outMissing: picked.out === null,
+      inMissing: picked.in === null && now >= span.start + input.rule.lateGraceMinutes * MINUTE,
+      outMissing: picked.out === null && now >= span.end,
     };
   });
 }
@@ -226,7 +222,11 @@ function judgeSegments(input: DayInput, stamps: Stamp[], from: number, to: numbe
 function decideStatus(input: DayInput, workday: boolean, segments: SegmentResult[], anyPunch: boolean, field: boolean): DayStatus {
   if (input.onLeave) return 'leave';
   if (!workday) return 'rest';
-  if (!anyPunch) return 'absent';
+  if (!anyPunch) {
+    const over = input.now === undefined || input.now >= segments[segments.length - 1].end;
+    if (over) return 'absent';
+    return segments.some((s) => s.inMissing) ? 'missing' : 'pending';
+  }
   if (segments.some((s) => s.inMissing || s.outMissing)) return 'missing';
   if (segments.some((s) => s.lateMinutes >= input.rule.seriousLateMinutes && s.lateMinutes > 0)) return 'serious_late';
   if (segments.some((s) => s.lateMinutes > 0)) return 'late';
