@@ -8,11 +8,11 @@ import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { ScopeService } from '../org/scope.service.js';
 import { toGcj02 } from '@lianxin/shared';
-import { judge, type FencePlace, type PriorFix } from './domain/verdict.js';
+import { judge, OFFLINE_NOTE_SECONDS, type FencePlace, type PriorFix } from './domain/verdict.js';
 import { MeetingSignInService } from './meeting-sign-in.service.js';
 import { PhotosService } from './photos.service.js';
 import { DailyService } from './daily.service.js';
-import { chinaDate } from './domain/china-time.js';
+import { addDays, chinaDate } from './domain/china-time.js';
 import { dayWindow, isWorkday } from './domain/day-status.js';
 import { AttendanceRulesService, DEFAULT_SHIFT, MEMBER_PLACES_SQL, memberShiftsSql, normalizeBssid, shiftRule, toFence } from './rules.service.js';
 import { SpotChecksService } from './spot-checks.service.js';
@@ -164,7 +164,7 @@ export class CheckInsService {
     if (offlineSeconds > 7 * 86_400) {
       throw new DomainError(ErrorCode.ValidationFailed, '离线打卡超过 7 天，已不能上传，请申请补卡', [{ path: 'clientAt', message: '超过 7 天' }]);
     }
-    const { rows: [ctx] } = await this.pool.query<ContextRow>(CONTEXT_SQL, [me, madeAt, req.idempotencyKey]);
+    const { rows: [ctx] } = await this.pool.query<ContextRow>({ name: 'check-in-context', text: CONTEXT_SQL, values: [me, madeAt, req.idempotencyKey] });
     if (ctx.existing && ctx.existing.content_hash === hash) return { view: { ...(await this.one(ctx.existing.id)), replayed: true }, created: false };
 
     const gcj = toGcj02(req.latitude, req.longitude, req.coordSystem);
@@ -206,28 +206,29 @@ export class CheckInsService {
       replayMismatch: ctx.existing !== null,
     });
 
-    const insertSql: [string, unknown[]] = [
-      `INSERT INTO check_in (member_id, unit_id, kind, at, made_at, client_at, latitude, longitude, coord_system, gcj_latitude, gcj_longitude, accuracy,
+    const insert = {
+      name: 'check-in-insert',
+      text: `INSERT INTO check_in (member_id, unit_id, kind, at, made_at, client_at, latitude, longitude, coord_system, gcj_latitude, gcj_longitude, accuracy,
                                bssid, photo_id, note, mock_location, idempotency_key, content_hash, replay_of, verdict, reasons, place_id, distance, spot_check_id, notice_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
          ON CONFLICT (member_id, idempotency_key) WHERE replay_of IS NULL DO NOTHING
          RETURNING id`,
-        [
+      values: [
           me, ctx.unit_id, req.kind, now, madeAt, clientAt, req.latitude, req.longitude, req.coordSystem, gcj.lat, gcj.lng, req.accuracy,
           bssid, req.photoId ?? null, req.note?.trim() || null, req.mockLocation ?? null, req.idempotencyKey, hash,
           ctx.existing?.id ?? null, result.verdict, JSON.stringify(result.reasons), result.placeId, result.distance, req.spotCheckId ?? null, req.noticeId ?? null,
         ],
-    ];
+    };
     const spot = req.kind === 'spot' && !ctx.existing;
     let id: string | undefined;
     if (!spot) {
       // One statement, so no transaction: the common path is two round trips in all.
-      id = (await this.pool.query<{ id: string }>(...insertSql)).rows[0]?.id;
+      id = (await this.pool.query<{ id: string }>(insert)).rows[0]?.id;
     } else {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        id = (await client.query<{ id: string }>(...insertSql)).rows[0]?.id;
+        id = (await client.query<{ id: string }>(insert)).rows[0]?.id;
         if (id) await this.spotChecks.answer(client, req.spotCheckId!, me, id, result.verdict, result.reasons);
         await client.query(id ? 'COMMIT' : 'ROLLBACK');
       } catch (err) {
@@ -247,6 +248,11 @@ export class CheckInsService {
       return this.checkIn(principal, req);
     }
     if (spot) this.spotChecks.announceAnswer(req.spotCheckId!, me);
+    if (offlineSeconds > OFFLINE_NOTE_SECONDS) {
+      // It waited on the phone: the day it belongs to (or the day before, for a late check-out) may already be written down.
+      const day = chinaDate(madeAt);
+      await this.daily.recompute(me, addDays(day, -1), day);
+    }
     const place = result.placeId ? places.find((p) => p.id === result.placeId) : undefined;
     const view: CheckInView = {
       id,

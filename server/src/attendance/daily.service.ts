@@ -87,8 +87,10 @@ export class DailyService implements OnApplicationBootstrap {
     const [shifts, calendar, checkIns, requests] = await Promise.all([
       this.rules.shiftsOf(memberIds),
       this.rules.calendarBetween(from, to),
-      this.pool.query<{ member_id: string; made_at: Date; kind: Punch['kind']; verdict: Verdict }>(
-        `SELECT member_id, made_at, kind, verdict FROM check_in WHERE member_id = ANY($1::uuid[]) AND made_at >= $2 AND made_at < $3 ORDER BY member_id, made_at`,
+      // Epoch milliseconds, unsorted: a month of a county is ~400,000 rows, parsed and sorted cheaper here than by PostgreSQL.
+      this.pool.query<{ member_id: string; t: number; kind: Punch['kind']; verdict: Verdict }>(
+        `SELECT member_id, extract(epoch FROM made_at)::float8 * 1000 AS t, kind, verdict FROM check_in
+          WHERE member_id = ANY($1::uuid[]) AND made_at >= $2 AND made_at < $3`,
         [memberIds, new Date(`${addDays(from, -1)}T00:00:00+08:00`), new Date(`${addDays(to, 2)}T00:00:00+08:00`)],
       ),
       this.pool.query<{ member_id: string; kind: 'leave' | 'correction'; date: string; end_date: string; corrected_at: Date | null }>(
@@ -101,7 +103,7 @@ export class DailyService implements OnApplicationBootstrap {
     for (const c of checkIns.rows) {
       let list = punches.get(c.member_id);
       if (!list) punches.set(c.member_id, (list = []));
-      list.push({ at: c.made_at, kind: c.kind, counts: PASSING_VERDICTS.includes(c.verdict) });
+      list.push({ at: new Date(c.t), kind: c.kind, counts: PASSING_VERDICTS.includes(c.verdict) });
     }
     const leaves = new Map<string, Array<{ from: string; to: string }>>();
     for (const r of requests.rows) {
@@ -117,14 +119,20 @@ export class DailyService implements OnApplicationBootstrap {
     }
     const dates: string[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
+    // Members mostly share a few groups: each group's rule and day windows are worked out once.
+    const rules = new Map<string, { rule: ReturnType<typeof shiftRule>; windows: Map<string, { from: Date; to: Date }> }>();
     for (const id of memberIds) {
-      const rule = shiftRule(shifts.get(id)!);
+      const shift = shifts.get(id)!;
+      let group = rules.get(shift.id);
+      if (!group) rules.set(shift.id, (group = { rule: shiftRule(shift), windows: new Map() }));
+      const rule = group.rule;
       const mine = (punches.get(id) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
       const times = mine.map((p) => p.at.getTime());
       const memberLeaves = leaves.get(id) ?? [];
       const days = new Map<string, DayResult>();
       for (const date of dates) {
-        const w = dayWindow(date, rule);
+        let w = group.windows.get(date);
+        if (!w) group.windows.set(date, (w = dayWindow(date, rule)));
         const slice = mine.slice(firstIndexAtOrAfter(times, w.from.getTime()), firstIndexAtOrAfter(times, w.to.getTime()));
         days.set(
           date,
@@ -199,10 +207,10 @@ export class DailyService implements OnApplicationBootstrap {
       const chunk = days.slice(i, i + 5000);
       await this.pool.query(
         `INSERT INTO attendance_day (member_id, date, unit_id, status, first_in, last_out, late_minutes, early_minutes, missing_count, computed_at)
-         SELECT d.member_id, d.date, (SELECT unit_id FROM membership WHERE member_id = d.member_id AND is_primary), d.status, d.first_in, d.last_out,
-                d.late, d.early, d.missing, now()
+         SELECT d.member_id, d.date, ms.unit_id, d.status, d.first_in, d.last_out, d.late, d.early, d.missing, now()
            FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::int[], $8::int[])
                 AS d(member_id, date, status, first_in, last_out, late, early, missing)
+           LEFT JOIN membership ms ON ms.member_id = d.member_id AND ms.is_primary
          ON CONFLICT (member_id, date) DO UPDATE SET status = EXCLUDED.status, first_in = EXCLUDED.first_in, last_out = EXCLUDED.last_out,
            late_minutes = EXCLUDED.late_minutes, early_minutes = EXCLUDED.early_minutes, missing_count = EXCLUDED.missing_count, computed_at = now()`,
         [
