@@ -19,7 +19,8 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Principal } from '../common/decorators.js';
-import { decodeCursor, encodeCursor } from '../common/cursor.js';
+import { encodeCursor } from '../common/cursor.js';
+import { decodeTimeIdCursor } from './domain/time-id-cursor.js';
 import { DomainError } from '../common/domain-error.js';
 import { PG_POOL } from '../database/database.module.js';
 import { DingService } from '../ding/ding.service.js';
@@ -349,8 +350,8 @@ export class SpotChecksService implements OnApplicationBootstrap {
     const params: unknown[] = [principal.memberId, limit + 1];
     let after = '';
     if (cursor) {
-      const [at, cid] = decodeCursor(cursor, ['string', 'string'] as const)!;
-      params.push(new Date(at), cid);
+      const [at, cid] = decodeTimeIdCursor(cursor);
+      params.push(at, cid);
       after = `AND (s.created_at, s.id) < ($3, $4)`;
     }
     const { rows } = await this.pool.query<SpotRow & { counts: Record<SpotTargetStatus, number> | null; total: number }>(

@@ -102,7 +102,8 @@ export class ProblemFilter implements ExceptionFilter {
 export function fieldErrors(errors: ReadonlyArray<{ property: string; constraints?: Record<string, string>; children?: unknown[] }>, prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ path, message }));
+    // forbidNonWhitelisted's own sentence is English; say it in the language of every other refusal.
+    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({ path, message: rule === 'whitelistValidation' ? `不支持的字段 ${path}` : message }));
     const kids = fieldErrors((e.children ?? []) as Parameters<typeof fieldErrors>[0], path);
     return [...own, ...kids];
   });

@@ -181,7 +181,7 @@ export class SpotUnitDto {
 }
 
 export class SpotCheckDto implements SpotCheckRequest {
-  @Transform(trim) @IsString() @MinLength(2, { message: '请写明抽查原因，被抽查的人会看到' }) @MaxLength(500, { message: '原因不能超过 500 个字符' }) reason!: string;
+  @Transform(trim) @IsString() @MinLength(2, { message: '请写明抽查原因，被抽查的人会看到' }) @MaxChars(500, '原因不能超过 500 个字符') reason!: string;
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => SpotUnitDto) units?: SpotUnitDto[];
   @IsOptional() @IsArray() @ArrayMaxSize(2000) @IsUUID('4', { each: true, message: 'members 必须是成员 id 列表' }) members?: string[];
   @IsOptional() @IsInt({ message: 'sampleSize 必须是整数' }) @Min(1, { message: '至少抽 1 人' }) @Max(5000) sampleSize?: number;
