@@ -33,7 +33,7 @@ const datesOf = (month: string) => {
 };
 const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
 /** The totals columns, in the order the report promises. */
-const TOTALS: DayStatus[] = ['normal', 'late', 'serious_late', 'early_leave', 'missing', 'absent', 'field', 'leave', 'rest'];
+const TOTALS: DayStatus[] = ['normal', 'late', 'serious_late', 'early_leave', 'missing', 'absent', 'field', 'leave', 'rest', 'pending'];
 const headerFor = (month: string) => [
   '姓名',
   '单位',
@@ -47,6 +47,7 @@ const headerFor = (month: string) => [
   '外勤（天）',
   '请假（天）',
   '休息（天）',
+  '未到时间（天）',
   '迟到（分钟）',
   '早退（分钟）',
   '缺卡（次）',

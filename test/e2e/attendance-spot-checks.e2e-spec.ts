@@ -227,6 +227,25 @@ describe('how a target ends', () => {
     expectProblem(await start(sup, { members: [a.id], placeId: '00000000-0000-4000-8000-000000000000' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('a fix too poor to judge leaves the target pending to try again; a check-in kept offline from before the demand cannot answer it', async () => {
+    const town = await buildSpotTown(org, admin, '重试', { villages: 1, perVillage: 2 });
+    const [a, b] = town.members;
+    const [sup, ac, bc] = await clients(ctx, [town.supervisor, a, b]);
+    const res = await start(sup, { members: [a.id, b.id] });
+    const place = town.places[a.unitId];
+    // ±2 km around a point just outside the fence: mostly outside, so low accuracy, and still pending
+    const poor = await answer(ac, res.body.id, { ...near(place, 400), accuracy: 2000 });
+    expect(poor.body.verdict).toBe('low_accuracy');
+    expect(target(await view(sup, res.body.id), a.id).status).toBe('pending');
+    expect((await answer(ac, res.body.id, near(place, 20))).body.verdict).toBe('ok');
+    expect(target(await view(sup, res.body.id), a.id).status).toBe('passed');
+    // made 30 minutes ago on the phone (before the spot check), sent now
+    const made = new Date(Date.now() - 30 * 60_000).toISOString();
+    const stale = await checkIn(bc, { kind: 'spot', spotCheckId: res.body.id, ...near(town.places[b.unitId], 10), clientAt: made, sentAt: new Date().toISOString() });
+    expectProblem(stale, 409, 'SPOT_CHECK_CLOSED');
+    expect(target(await view(sup, res.body.id), b.id).status).toBe('pending');
+  });
+
   it('no_response when the window closes: the deadline job sets it at the deadline; a late answer is refused', async () => {
     const town = await buildSpotTown(org, admin, '超时', { villages: 1, perVillage: 3 });
     const [sup, late] = await clients(ctx, [town.supervisor, town.members[0]]);

@@ -181,10 +181,10 @@ export class CheckInsService {
     }
     if (req.kind === 'spot') {
       if (!req.spotCheckId) throw new DomainError(ErrorCode.ValidationFailed, '抽查打卡需要抽查 id', [{ path: 'spotCheckId', message: '缺少抽查 id' }]);
-      places = await this.spotChecks.placesToAnswer(req.spotCheckId, me, places, ctx.existing !== null);
+      places = await this.spotChecks.placesToAnswer(req.spotCheckId, me, places, ctx.existing !== null, madeAt);
     } else if (req.kind === 'meeting') {
       if (!req.noticeId) throw new DomainError(ErrorCode.ValidationFailed, '会议签到需要会议通知 id', [{ path: 'noticeId', message: '缺少通知 id' }]);
-      places = [await this.meetings.placeToSignIn(req.noticeId, me, now)];
+      places = [await this.meetings.placeToSignIn(req.noticeId, me, madeAt)];
     }
 
     const previous: PriorFix | null = ctx.previous
@@ -219,7 +219,8 @@ export class CheckInsService {
           ctx.existing?.id ?? null, result.verdict, JSON.stringify(result.reasons), result.placeId, result.distance, req.spotCheckId ?? null, req.noticeId ?? null,
         ],
     };
-    const spot = req.kind === 'spot' && !ctx.existing;
+    // A fix too poor to judge does not answer a spot check: the person may step outside or join the Wi-Fi and try again.
+    const spot = req.kind === 'spot' && !ctx.existing && result.verdict !== 'low_accuracy';
     let id: string | undefined;
     if (!spot) {
       // One statement, so no transaction: the common path is two round trips in all.

@@ -16,7 +16,7 @@ export interface ReportFile {
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 /** The order of the totals columns. */
-const TOTALS: DayStatus[] = ['normal', 'late', 'serious_late', 'early_leave', 'missing', 'absent', 'field', 'leave', 'rest'];
+const TOTALS: DayStatus[] = ['normal', 'late', 'serious_late', 'early_leave', 'missing', 'absent', 'field', 'leave', 'rest', 'pending'];
 /**
  * Days whose late minutes, early minutes and missing punches go into the totals. A day's segments
  * record missing punches and lateness whatever its status, so a weekend, a day on leave or a day of
@@ -35,7 +35,8 @@ const STATUS_FILL: Partial<Record<DayStatus, string>> = {
 };
 
 function csvCell(v: string | number): string {
-  const s = String(v);
+  // A cell Excel would read as a formula (=, +, -, @) is kept as text.
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -120,7 +120,7 @@ export class SpotChecksService implements OnApplicationBootstrap {
            JOIN membership ms ON ms.unit_id = c.descendant_id
          UNION SELECT unnest($3::uuid[])
        )
-       SELECT m.id, (SELECT count(*) FROM spot_check_target t WHERE t.member_id = m.id AND t.created_at >= $5) >= $6 AS capped
+       SELECT m.id, (SELECT count(*) FROM spot_check_target t WHERE t.member_id = m.id AND t.created_at >= $5 AND t.status <> 'excused') >= $6 AS capped
          FROM member m WHERE m.id IN (SELECT member_id FROM named) AND m.status = 'active' AND m.id <> $4
           AND NOT EXISTS (SELECT 1 FROM role_grant h WHERE h.member_id = m.id AND h.role = 'helper')
         ORDER BY m.id`,
@@ -209,15 +209,19 @@ export class SpotChecksService implements OnApplicationBootstrap {
    * pending target or the window has closed; a replay of an earlier answer is let through (it is
    * judged suspicious and changes nothing).
    */
-  async placesToAnswer(spotCheckId: string, memberId: string, own: FencePlace[], replay: boolean): Promise<FencePlace[]> {
-    const { rows: [t] } = await this.pool.query<{ status: SpotTargetStatus; deadline: Date; place_id: string | null }>(
-      `SELECT t.status, s.deadline, s.place_id FROM spot_check_target t JOIN spot_check s ON s.id = t.spot_check_id WHERE t.spot_check_id = $1 AND t.member_id = $2`,
+  async placesToAnswer(spotCheckId: string, memberId: string, own: FencePlace[], replay: boolean, madeAt: Date): Promise<FencePlace[]> {
+    const { rows: [t] } = await this.pool.query<{ status: SpotTargetStatus; deadline: Date; place_id: string | null; created_at: Date }>(
+      `SELECT t.status, s.deadline, s.place_id, s.created_at FROM spot_check_target t JOIN spot_check s ON s.id = t.spot_check_id WHERE t.spot_check_id = $1 AND t.member_id = $2`,
       [spotCheckId, memberId],
     );
     if (!t) throw notFound();
     if (!replay) {
       if (t.status !== 'pending') throw new DomainError(ErrorCode.SpotCheckClosed, t.status === 'no_response' ? '抽查已截止，未能在时限内打卡' : '这次抽查您已经回应过了');
       if (t.deadline.getTime() < Date.now()) throw new DomainError(ErrorCode.SpotCheckClosed, `抽查已于 ${chinaClock(t.deadline)} 截止`);
+      // An answer is made after the demand: a check-in kept offline from before it cannot answer it.
+      if (madeAt.getTime() < t.created_at.getTime() - 60_000) {
+        throw new DomainError(ErrorCode.SpotCheckClosed, `这次打卡是 ${chinaClock(madeAt)} 做的，早于 ${chinaClock(t.created_at)} 发起的抽查，请重新打卡`);
+      }
     }
     if (!t.place_id) return own;
     const { rows: [p] } = await this.pool.query(`SELECT id, name, latitude, longitude, radius, bssids FROM attendance_place WHERE id = $1`, [t.place_id]);
