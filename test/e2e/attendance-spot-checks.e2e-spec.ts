@@ -234,7 +234,7 @@ describe('how a target ends', () => {
     const res = await start(sup, { members: [a.id, b.id] });
     const place = town.places[a.unitId];
     // ±2 km around a point just outside the fence: mostly outside, so low accuracy, and still pending
-    const poor = await answer(ac, res.body.id, { ...near(place, 400), accuracy: 2000 });
+    const poor = await checkIn(ac, { kind: 'spot', spotCheckId: res.body.id, ...near(place, 400), accuracy: 2000 });
     expect(poor.body.verdict).toBe('low_accuracy');
     expect(target(await view(sup, res.body.id), a.id).status).toBe('pending');
     expect((await answer(ac, res.body.id, near(place, 20))).body.verdict).toBe('ok');
