@@ -160,7 +160,8 @@ describe('打卡: a verdict from the fence, check-ins kept offline, and a spot c
     await confirm.getByRole('button', { name: '发起' }).click();
     await supervisor.waitForURL((url) => /\/attendance\/spot-checks\/(?!new$)[^/]+$/.test(url.pathname));
     const row = supervisor.locator('li.target', { hasText: DEMO.staff.name });
-    await row.getByText('待打卡').waitFor();
+    await row.getByText('待打卡', { exact: true }).waitFor();
+    await supervisor.getByText('实时更新').waitFor();
 
     // Her screen is covered at once: who, why, and the time left.
     const demand = staff.getByRole('alertdialog', { name: '请立即打卡' });
@@ -175,8 +176,8 @@ describe('打卡: a verdict from the fence, check-ins kept offline, and a spot c
     await punch(staff).click();
     await answer(staff).getByText('打卡成功').waitFor();
 
-    // His page follows without a reload.
-    await row.getByText('通过').waitFor();
+    // His page follows without a reload, sooner than its 15-second fallback poll.
+    await row.getByText('通过', { exact: true }).waitFor({ timeout: 10_000 });
     await supervisor.getByText(/通过\s*1/).first().waitFor();
     await toastsGone(supervisor);
     await expectNoSidewaysScroll(supervisor);

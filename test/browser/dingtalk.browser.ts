@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DingTalkFake } from '../fakes/dingtalk-fake';
 import { type BridgeCall, installFakeBridge } from './support/fake-dingtalk-bridge';
-import { DINGTALK_UA, launchChromium, PHONE } from './support/phone';
+import { DINGTALK_UA, launchChromium, PHONE, until } from './support/phone';
 import { ADMIN, REPO_ROOT, type RunningServer, startServer } from './support/server';
 
 const ARTIFACTS = join(REPO_ROOT, 'test/browser/artifacts');
@@ -109,8 +109,11 @@ describe('sign-in inside DingTalk', () => {
       await page.getByText(session.member.name).first().waitFor();
       await page.locator('.live.is-open').waitFor({ timeout: 15_000 });
       await page.locator('.van-grid-item').getByText('打卡', { exact: true }).click();
-      await page.getByText('即将上线').first().waitFor();
+      await page.getByRole('button', { name: /^(上班打卡|下班打卡)，现在/ }).waitFor();
       await expect(page.locator('.van-nav-bar').count()).resolves.toBe(0);
+      // The 打卡 page asks DingTalk for a fresh GCJ-02 fix, not the 2-minute cache.
+      const fix = await until(async () => (await bridgeCalls(page)).find((call) => call.name === 'device.geolocation.get'), 'a location request');
+      expect(fix.params).toMatchObject({ useCache: false, coordinate: 1, targetAccuracy: 50, type: 1 });
       const titles = (await bridgeCalls(page)).filter((call) => call.name === 'biz.navigation.setTitle').map((call) => call.params.title);
       expect(titles).toEqual(expect.arrayContaining(['工作台', '打卡']));
     } finally {
