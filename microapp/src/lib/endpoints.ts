@@ -8,6 +8,7 @@ import type {
   MyAttendanceView,
   MyMonthView,
   PhotoView,
+  PlaceView,
   SpotCheckListItem,
   SpotCheckRequest,
   SpotCheckView,
@@ -42,6 +43,7 @@ export interface GetEndpoints {
   [ApiPaths.dingChannels]: DingChannelView[];
   [ApiPaths.myDings]: MyDingView[];
   [ApiPaths.attendance.mine]: MyAttendanceView;
+  [ApiPaths.attendance.places]: PlaceView[];
   [ApiPaths.attendance.myMonth]: MyMonthView;
   [ApiPaths.attendance.checkIns]: Page<CheckInView>;
   [ApiPaths.attendance.daily]: DailyBoardView;

@@ -10,6 +10,7 @@ import type {
   MyMonthView,
   Page,
   PhotoView,
+  PlaceView,
   SpotCheckListItem,
   SpotCheckRequest,
   SpotCheckView,
@@ -39,6 +40,11 @@ function paging(query: PageQuery, extra: Record<string, string> = {}): Record<st
 export const attendanceApi = {
   mine(signal?: AbortSignal): Promise<MyAttendanceView> {
     return http.get(ApiPaths.attendance.mine, { signal });
+  },
+
+  /** The attendance places the caller can see (at most 500), by unit. */
+  places(signal?: AbortSignal): Promise<PlaceView[]> {
+    return http.get(ApiPaths.attendance.places, { signal });
   },
 
   /** `month` as 'YYYY-MM'. */
