@@ -57,8 +57,11 @@ export const attendanceApi = {
     return http.post(ApiPaths.attendance.checkIns, request, { signal });
   },
 
-  checkIns(memberId: string, from: string, to: string, query: PageQuery = {}): Promise<Page<CheckInView>> {
-    return http.get(ApiPaths.attendance.checkIns, { query: paging(query, { memberId, from, to }), signal: query.signal });
+  /** Check-ins made between two instants, newest first: the caller's own, or `memberId`'s (in the caller's scope). */
+  checkIns(range: { from: string; to: string; memberId?: string }, query: PageQuery = {}): Promise<Page<CheckInView>> {
+    const extra: Record<string, string> = { from: range.from, to: range.to };
+    if (range.memberId) extra.memberId = range.memberId;
+    return http.get(ApiPaths.attendance.checkIns, { query: paging({ limit: 50, ...query }, extra), signal: query.signal });
   },
 
   /** Takes a photo with the camera and uploads it; null when the person backs out. */
