@@ -184,6 +184,46 @@ describe('打卡: a verdict from the fence, check-ins kept offline, and a spot c
     await shot(supervisor, 'attendance-spot-check-result', true);
   });
 
+  it('外勤 without a signal: the photo and the note wait on the phone and go up together, judged 外勤', async () => {
+    // A camera photo: the file input the page opens is answered with a JPEG drawn in the page.
+    const dataUrl = await staff.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 240;
+      const draw = canvas.getContext('2d');
+      if (draw) {
+        draw.fillStyle = '#3a7';
+        draw.fillRect(0, 0, 320, 240);
+      }
+      return canvas.toDataURL('image/jpeg', 0.8);
+    });
+    const jpeg = Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
+    // After the spot check (a member out on field duty today would have been excused from it).
+    await staff.goto(`${server.baseUrl}/attendance`);
+    await staff.getByText(`已进入考勤范围：${village.name}`).waitFor();
+
+    await staffContext.setOffline(true);
+    await staff.getByRole('button', { name: '外勤打卡' }).click();
+    const sheet = staff.getByRole('dialog', { name: '外勤打卡' });
+    const chooser = staff.waitForEvent('filechooser');
+    await sheet.getByRole('button', { name: '拍照' }).click();
+    await (await chooser).setFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await sheet.getByText('暂无网络，照片将随打卡联网后上传').waitFor();
+    await sheet.getByRole('img', { name: '现场照片' }).waitFor();
+    await sheet.getByRole('textbox', { name: '外勤事由' }).fill('山里没有信号，入户核查');
+    await sheet.getByRole('button', { name: '外勤打卡' }).click();
+    const offline = staff.getByRole('region', { name: '待上传的打卡' });
+    await offline.locator('li', { hasText: '外勤' }).getByText('待上传（离线）').waitFor();
+
+    await staffContext.setOffline(false);
+    const synced = staff.getByRole('status').filter({ hasText: '离线打卡已上传' }).filter({ hasText: '外勤 ·' });
+    await synced.locator('.tone-tag', { hasText: '外勤' }).waitFor();
+    await offline.waitFor({ state: 'detached' });
+    const row = staff.getByRole('region', { name: '今日打卡' }).locator('.check-in-row', { hasText: '山里没有信号，入户核查' });
+    await row.getByText('外勤', { exact: true }).first().waitFor();
+    await expect(staff.evaluate(() => JSON.parse(localStorage.getItem('lianxin.attendance.offline') ?? '[]').length)).resolves.toBe(0);
+  });
+
   it('no page broke along the way', () => {
     expect(pageErrors).toEqual([]);
   });

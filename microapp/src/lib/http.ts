@@ -128,7 +128,7 @@ export const http = {
     return send<R>('POST', path, body === undefined ? {} : json(body), options);
   },
 
-  /** A file as the raw request body, with its own Content-Type (the file name goes in `query`). */
+  /** A file (an attachment, a photo) as the raw request body with its own Content-Type, never a form (a file name goes in `query`). */
   uploadFile<P extends keyof UploadEndpoints>(path: P, file: Blob, contentType: string, options?: RequestOptions): Promise<UploadEndpoints[P]> {
     return send<UploadEndpoints[P]>('POST', path, { body: file, contentType, timeoutMs: FILE_TIMEOUT_MS }, options);
   },
@@ -136,11 +136,6 @@ export const http = {
   /** A GET answered with a file (an attachment), as the signed-in member. */
   download(path: string, options?: RequestOptions): Promise<Blob> {
     return send<Blob>('GET', path, { answer: 'blob', timeoutMs: FILE_TIMEOUT_MS }, options);
-  },
-
-  /** A file (a photo) as the raw request body with its own type; the answer is JSON the caller knows the shape of. */
-  upload<T>(path: string, file: Blob, options?: RequestOptions): Promise<T> {
-    return send<T>('POST', path, { body: file, contentType: file.type || 'application/octet-stream', timeoutMs: FILE_TIMEOUT_MS }, options);
   },
 
   /** The live event stream; EventSource cannot send headers, so the token goes in the query. */

@@ -1,5 +1,6 @@
 import { showToast } from 'vant';
 import type { GeoFix, Platform, ToastKind } from './platform';
+import { loadCamera } from './camera';
 import { PlatformError } from './platform-error';
 
 const GEO_MESSAGES: Record<number, string> = {
@@ -43,10 +44,9 @@ export function createBrowserPlatform(): Platform {
     getWifiBssid() {
       return Promise.resolve(null); // a web page cannot see the hotspot
     },
-    async uploadPhoto<T>(path: string): Promise<T | null> {
-      // The camera and the upload arrive with the pages that take photos.
-      const { takeAndUploadPhoto } = await import('./photo-picker');
-      return takeAndUploadPhoto<T>(path);
+    async takePhoto() {
+      // The camera's code arrives with the pages that take photos (see camera.ts).
+      return (await loadCamera()).takePhoto();
     },
     hostCallMenu: false,
     callPhone(phone: string) {

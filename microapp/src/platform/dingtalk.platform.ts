@@ -15,6 +15,7 @@ import { showCallMenu$ as showCallMenu } from 'dingtalk-jsapi/api/biz/telephone/
 import { ApiPaths, type JsapiConfigView } from '@lianxin/shared';
 import { http } from '@/lib/http';
 import type { DingTalkApp, GeoFix, HostContactChoice, HostContactPickOptions, Platform, ToastKind } from './platform';
+import { loadCamera } from './camera';
 import { PlatformError } from './platform-error';
 
 /** JSAPIs that need dd.config; names as the SDK maps them. */
@@ -216,10 +217,10 @@ export function createDingTalkPlatform(): Platform {
         return null;
       }
     },
-    async uploadPhoto<T>(path: string): Promise<T | null> {
-      // DingTalk's uploadFile sends a form, the server takes the image itself: the page's own camera input does.
-      const { takeAndUploadPhoto } = await import('./photo-picker');
-      return takeAndUploadPhoto<T>(path);
+    async takePhoto() {
+      // chooseImage gives a path only DingTalk's uploadFile can read, and that sends a form; the server
+      // takes the image itself (and a photo kept offline must be bytes): the page's own camera input.
+      return (await loadCamera()).takePhoto();
     },
     hostCallMenu: true,
     async callPhone(phone: string) {

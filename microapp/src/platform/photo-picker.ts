@@ -1,4 +1,4 @@
-import { http } from '@/lib/http';
+import { registerCamera } from './camera';
 import { PlatformError } from './platform-error';
 
 /** What the server takes as a photo's body, and how large. */
@@ -57,9 +57,10 @@ export async function photoBody(file: File): Promise<Blob> {
   return jpeg;
 }
 
-/** Takes a photo and uploads it as the raw body of a POST to `path`; null when the person backs out. */
-export async function takeAndUploadPhoto<T>(path: string): Promise<T | null> {
+/** Takes a photo with the camera, ready to upload as it is; null when the person backs out. */
+export async function takePhoto(): Promise<Blob | null> {
   const file = await pickPhoto();
-  if (!file) return null;
-  return http.upload<T>(path, await photoBody(file));
+  return file ? photoBody(file) : null;
 }
+
+registerCamera({ takePhoto });

@@ -58,8 +58,12 @@ export interface Platform {
    * not on Wi-Fi or the host cannot tell (a browser never can). Never rejects: it is extra evidence.
    */
   getWifiBssid(): Promise<string | null>;
-  /** Lets the person take one photo with the camera and uploads it (the image as the raw body) to an API path; null when they cancel. */
-  uploadPhoto<T>(path: string): Promise<T | null>;
+  /**
+   * Lets the person take one photo with the camera: the image as the server takes it (JPEG, PNG or
+   * WebP within 10 MB, sent as the raw body), or null when they back out. The caller uploads it, or
+   * keeps it while there is no signal.
+   */
+  takePhoto(): Promise<Blob | null>;
   /**
    * True when the host has a call menu of its own (DingTalk: phone, DING call…); then a 拨打 link
    * calls `callPhone` instead of following its `tel:` address.

@@ -19,7 +19,6 @@ import type {
 import { ApiPaths } from '@lianxin/shared';
 import { ById, PostById, spotCheckReportPath } from '@/lib/id-paths';
 import { http } from '@/lib/http';
-import { platform } from '@/platform';
 
 export type RequestBox = 'mine' | 'todo';
 export type ReportFormat = 'xlsx' | 'csv';
@@ -64,9 +63,9 @@ export const attendanceApi = {
     return http.get(ApiPaths.attendance.checkIns, { query: paging({ limit: 50, ...query }, extra), signal: query.signal });
   },
 
-  /** Takes a photo with the camera and uploads it; null when the person backs out. */
-  takePhoto(): Promise<PhotoView | null> {
-    return platform().uploadPhoto<PhotoView>(ApiPaths.attendance.photos);
+  /** The photo as the raw body (its own Content-Type); the server reads when and where it was taken. */
+  uploadPhoto(photo: Blob, signal?: AbortSignal): Promise<PhotoView> {
+    return http.uploadFile(ApiPaths.attendance.photos, photo, photo.type || 'image/jpeg', { signal });
   },
 
   /** `date` as 'YYYY-MM-DD'. */

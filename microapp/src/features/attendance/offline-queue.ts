@@ -4,6 +4,7 @@ import { session } from '@/features/identity/session';
 import { ApiError, ClientErrorCode } from '@/lib/http';
 import { errorMessage } from '@/lib/error-message';
 import { attendanceApi } from './attendance-api';
+import { photoStore } from './photo-store';
 
 /**
  * Check-ins made without a signal: kept on the phone (localStorage) with their idempotency key and
@@ -18,6 +19,8 @@ export interface QueuedCheckIn {
   /** Whose check-in it is: only they may send it (a phone changes hands). */
   memberId: string;
   request: CheckInRequest;
+  /** Its photo waits in the photo store (under the idempotency key) to be uploaded first. */
+  photo?: boolean;
 }
 
 /** What became of a queued check-in once sent: the server's verdict, or why it refused it. */
@@ -63,6 +66,17 @@ function retryLater(error: unknown): boolean {
   return !(error instanceof ApiError) || isOffline(error) || error.status === 401 || error.status === 429 || error.status >= 500;
 }
 
+/** Uploads a kept photo and records its id on the queued check-in, so a later retry does not upload it again. */
+async function uploadPhotoOf(entry: QueuedCheckIn): Promise<CheckInRequest> {
+  const key = entry.request.idempotencyKey;
+  const photo = await photoStore.get(key).catch(() => null);
+  if (!photo) throw new ApiError(400, ClientErrorCode.BadResponse, '离线保存的照片已丢失，请重新外勤打卡');
+  const uploaded = await attendanceApi.uploadPhoto(photo);
+  const request = { ...entry.request, photoId: uploaded.id };
+  write(all.value.map((e) => (e.request.idempotencyKey === key ? { memberId: e.memberId, request } : e)));
+  return request;
+}
+
 let flushing: Promise<void> | null = null;
 
 async function sendAll(): Promise<void> {
@@ -73,14 +87,17 @@ async function sendAll(): Promise<void> {
     for (;;) {
       const next = all.value.find((entry) => entry.memberId === me);
       if (!next) return;
+      const key = next.request.idempotencyKey;
       let outcome: SyncOutcome;
       try {
-        const view = await attendanceApi.checkIn({ ...next.request, sentAt: new Date().toISOString() });
-        outcome = { request: next.request, view, refused: null };
+        const request = next.photo ? await uploadPhotoOf(next) : next.request;
+        const view = await attendanceApi.checkIn({ ...request, sentAt: new Date().toISOString() });
+        outcome = { request, view, refused: null };
       } catch (error) {
         if (retryLater(error)) return;
         outcome = { request: next.request, view: null, refused: errorMessage(error) };
       }
+      if (next.photo || outcome.request.photoId) void photoStore.remove(key).catch((error: unknown) => console.warn('离线照片清理失败', error));
       write(all.value.filter((entry) => entry.request.idempotencyKey !== next.request.idempotencyKey));
       outcomes.value = [outcome, ...outcomes.value].slice(0, 20);
       for (const listener of listeners) listener(outcome);
@@ -102,10 +119,11 @@ export const offlineQueue = {
   outcomes: computed(() => outcomes.value),
   syncing: computed(() => syncing.value),
 
-  /** Keeps a check-in that could not be sent. */
-  add(memberId: string, request: CheckInRequest): void {
+  /** Keeps a check-in that could not be sent, with its photo when it has one not yet uploaded. */
+  async add(memberId: string, request: CheckInRequest, photo?: Blob): Promise<void> {
     if (all.value.some((entry) => entry.request.idempotencyKey === request.idempotencyKey)) return;
-    write([...all.value, { memberId, request }]);
+    if (photo) await photoStore.put(request.idempotencyKey, photo);
+    write([...all.value, { memberId, request, ...(photo ? { photo: true } : {}) }]);
   },
 
   /** Sends what is waiting, in order; stops at the first that cannot get through. One run at a time. */
