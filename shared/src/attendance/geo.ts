@@ -108,6 +108,38 @@ export function fenceCheck(
   return { inside, lowAccuracy, overlap, beyond };
 }
 
+/** A place judged against a fix: its centre distance and what the fence says. */
+export interface FenceMatch<P> {
+  place: P;
+  /** Metres from the fix to the place's centre. */
+  distance: number;
+  inside: boolean;
+  lowAccuracy: boolean;
+  /** Metres outside the fence (0 inside). */
+  beyond: number;
+}
+
+/**
+ * The place that serves a GCJ-02 fix best: one it is inside, else one it may be inside (low
+ * accuracy), else the nearest fence. The server's verdict and the phone's preview both use this.
+ */
+export function bestFence<P extends { latitude: number; longitude: number; radius: number }>(
+  lat: number,
+  lng: number,
+  accuracy: number,
+  places: readonly P[],
+): FenceMatch<P> | null {
+  const rank = (m: FenceMatch<P>) => (m.inside ? 0 : m.lowAccuracy ? 1 : 2);
+  let best: FenceMatch<P> | null = null;
+  for (const place of places) {
+    const distance = haversineMeters(lat, lng, place.latitude, place.longitude);
+    const c = fenceCheck(distance, place.radius, accuracy);
+    const m = { place, distance, inside: c.inside, lowAccuracy: c.lowAccuracy, beyond: c.beyond };
+    if (!best || rank(m) < rank(best) || (rank(m) === rank(best) && m.distance - place.radius < best.distance - best.place.radius)) best = m;
+  }
+  return best;
+}
+
 /** Implied travel speed in km/h between two fixes, after discounting both accuracies and applying the road factor. */
 export function travelSpeedKmh(distanceMeters: number, seconds: number, accuracyA: number, accuracyB: number): number {
   const reduced = Math.max(0, distanceMeters - Math.max(0, accuracyA) - Math.max(0, accuracyB));

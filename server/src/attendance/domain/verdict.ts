@@ -1,5 +1,5 @@
 import type { CheckInKind, Verdict, VerdictReason } from '@lianxin/shared';
-import { fenceCheck, haversineMeters, MAX_TRAVEL_KMH, toGcj02, travelSpeedKmh } from '@lianxin/shared';
+import { bestFence, haversineMeters, MAX_TRAVEL_KMH, toGcj02, travelSpeedKmh } from '@lianxin/shared';
 
 /** A place as the verdict needs it: a GCJ-02 centre, a radius and its hotspots (lower-case). */
 export interface FencePlace {
@@ -66,27 +66,6 @@ function km(m: number): string {
   return m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${Math.round(m)} 米`;
 }
 
-interface Fence {
-  place: FencePlace;
-  d: number;
-  inside: boolean;
-  lowAccuracy: boolean;
-  beyond: number;
-}
-
-/** The place that serves the check-in best: one it is inside, else one it may be inside, else the nearest fence. */
-function bestFence(input: VerdictInput): Fence | null {
-  let best: Fence | null = null;
-  const rank = (f: Fence) => (f.inside ? 0 : f.lowAccuracy ? 1 : 2);
-  for (const place of input.places) {
-    const d = haversineMeters(input.latitude, input.longitude, place.latitude, place.longitude);
-    const c = fenceCheck(d, place.radius, input.accuracy);
-    const f = { place, d, inside: c.inside, lowAccuracy: c.lowAccuracy, beyond: c.beyond };
-    if (!best || rank(f) < rank(best) || (rank(f) === rank(best) && f.d - f.place.radius < best.d - best.place.radius)) best = f;
-  }
-  return best;
-}
-
 /** Signals that the check-in may not be what it claims, whatever the fence says. */
 function suspicions(input: VerdictInput): VerdictReason[] {
   const out: VerdictReason[] = [];
@@ -124,7 +103,7 @@ function suspicions(input: VerdictInput): VerdictReason[] {
  */
 export function judge(input: VerdictInput): VerdictResult {
   const reasons: VerdictReason[] = [];
-  const fence = bestFence(input);
+  const fence = bestFence(input.latitude, input.longitude, input.accuracy, input.places);
   const wifi = input.bssid ? input.places.find((p) => p.bssids.includes(input.bssid!)) : undefined;
   let verdict: Verdict;
   let place: FencePlace | null = fence?.place ?? null;
@@ -140,7 +119,7 @@ export function judge(input: VerdictInput): VerdictResult {
     reasons.push({ code: 'no_place', message: '没有可打卡的考勤地点，请联系管理员设置' });
   } else if (fence.inside) {
     verdict = 'ok';
-    reasons.push({ code: 'in_range', message: `在「${fence.place.name}」范围内（距中心 ${km(fence.d)}）`, value: Math.round(fence.d), placeId: fence.place.id });
+    reasons.push({ code: 'in_range', message: `在「${fence.place.name}」范围内（距中心 ${km(fence.distance)}）`, value: Math.round(fence.distance), placeId: fence.place.id });
   } else if (fence.lowAccuracy) {
     verdict = 'low_accuracy';
     reasons.push({ code: 'low_accuracy', message: `定位精度 ±${Math.round(input.accuracy)} 米，无法确认在「${fence.place.name}」范围内，请到开阔处重新定位或连接单位 Wi-Fi`, value: Math.round(input.accuracy), placeId: fence.place.id });
