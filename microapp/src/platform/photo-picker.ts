@@ -1,9 +1,9 @@
 import { registerCamera } from './camera';
 import { PlatformError } from './platform-error';
 
-/** What the server takes as a photo's body, and how large. */
+/** What the server takes as a check-in photo's body, and how large (POST /attendance/photos: 8 MB). */
 const SENDABLE = new Set(['image/jpeg', 'image/png', 'image/webp']);
-const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_BYTES = 8 * 1024 * 1024;
 /** A photo re-encoded (an unsupported type or too large) is scaled to at most this many pixels a side. */
 const MAX_SIDE = 2560;
 
@@ -41,7 +41,7 @@ function decode(file: Blob): Promise<HTMLImageElement> {
 }
 
 /**
- * The photo as the server takes it. A JPEG, PNG or WebP within 10 MB goes as taken, so the time
+ * The photo as the server takes it. A JPEG, PNG or WebP within 8 MB goes as taken, so the time
  * and place the camera wrote into it stay; anything else (HEIC, a huge PNG) is redrawn as a JPEG.
  */
 export async function photoBody(file: File): Promise<Blob> {

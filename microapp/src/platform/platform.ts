@@ -60,7 +60,7 @@ export interface Platform {
   getWifiBssid(): Promise<string | null>;
   /**
    * Lets the person take one photo with the camera: the image as the server takes it (JPEG, PNG or
-   * WebP within 10 MB, sent as the raw body), or null when they back out. The caller uploads it, or
+   * WebP within 8 MB, sent as the raw body), or null when they back out. The caller uploads it, or
    * keeps it while there is no signal.
    */
   takePhoto(): Promise<Blob | null>;
