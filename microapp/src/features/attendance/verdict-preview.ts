@@ -1,4 +1,4 @@
-import { fenceCheck, haversineMeters, toGcj02, type CoordSystem, type Verdict } from '@lianxin/shared';
+import { bestFence, toGcj02, type CoordSystem, type Verdict } from '@lianxin/shared';
 
 /** A place a check-in may be made at: its centre in GCJ-02, its radius and hotspots. */
 export interface FencePlace {
@@ -33,28 +33,17 @@ export interface VerdictPreview {
 }
 
 /**
- * Judges a fix against the places as the server does (same geo helpers): converted to GCJ-02, the
- * distance to each centre through `fenceCheck` with the fix's accuracy, and a hotspot match.
+ * Judges a fix against the places as the server does (the same shared `bestFence`): converted to
+ * GCJ-02, the best fence for the fix's accuracy, and a hotspot match.
  */
 export function previewVerdict(fix: Fix, places: readonly FencePlace[], bssid: string | null): VerdictPreview {
   const point = toGcj02(fix.latitude, fix.longitude, fix.coordSystem);
   const wifiPlace = bssid ? places.find((place) => (place.bssids ?? []).some((known) => known.toLowerCase() === bssid)) ?? null : null;
-  // As the server ranks them: a fence the fix is inside, else one it may be inside, else the nearest fence.
-  const rank = (check: ReturnType<typeof fenceCheck>): number => (check.inside ? 0 : check.lowAccuracy ? 1 : 2);
-  let best: { place: FencePlace; distance: number; check: ReturnType<typeof fenceCheck> } | null = null;
-  for (const place of places) {
-    const distance = haversineMeters(point.lat, point.lng, place.latitude, place.longitude);
-    const check = fenceCheck(distance, place.radius, fix.accuracy);
-    const better =
-      !best ||
-      rank(check) < rank(best.check) ||
-      (rank(check) === rank(best.check) && distance - place.radius < best.distance - best.place.radius);
-    if (better) best = { place, distance, check };
-  }
+  const best = bestFence(point.lat, point.lng, fix.accuracy, places);
   if (!best) {
     return { verdict: wifiPlace ? 'wifi' : null, place: wifiPlace, distance: null, beyond: 0, inside: false, lowAccuracy: false, wifiPlace };
   }
-  const { inside, lowAccuracy, beyond } = best.check;
+  const { inside, lowAccuracy, beyond } = best;
   // A matched hotspot proves presence even when GPS is poor (the server checks it first).
   let verdict: Verdict = 'out_of_range';
   if (wifiPlace) verdict = 'wifi';
