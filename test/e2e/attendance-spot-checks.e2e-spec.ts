@@ -162,6 +162,7 @@ describe('how a target ends', () => {
       deadline: res.body.deadline,
       place: null,
       status: 'pending',
+      serverTime: expect.any(String),
     });
     const mine = (await insideC.get('/api/attendance/spot-checks/mine')).body as SpotDemandView[];
     expect(mine).toEqual([expect.objectContaining({ spotCheckId: id, reason: REASON, by: expect.objectContaining({ name: town.supervisor.name }), status: 'pending' })]);
@@ -219,7 +220,15 @@ describe('how a target ends', () => {
     const hall = town.places[town.townId];
     const res = await start(sup, { members: [a.id, b.id], placeId: hall.id });
     expect(res.body.place).toEqual({ id: hall.id, name: hall.name });
-    expect((await ac.get('/api/attendance/spot-checks/mine')).body[0].place).toEqual({ id: hall.id, name: hall.name });
+    // the checked person's phone gets the place's fence, to show the verdict before sending
+    expect((await ac.get('/api/attendance/spot-checks/mine')).body[0].place).toEqual({
+      id: hall.id,
+      name: hall.name,
+      latitude: hall.latitude,
+      longitude: hall.longitude,
+      radius: hall.radius,
+      bssids: hall.bssids,
+    });
     expect((await answer(ac, res.body.id, near(town.places[a.unitId]))).body.verdict).toBe('out_of_range');
     expect((await answer(bc, res.body.id, near(hall, 20))).body.verdict).toBe('ok');
     const v = await view(sup, res.body.id);

@@ -50,6 +50,10 @@ interface SpotRow {
   window_minutes: number;
   place_id: string | null;
   place_name: string | null;
+  place_latitude: number | null;
+  place_longitude: number | null;
+  place_radius: number | null;
+  place_bssids: string[] | null;
   channels: SpotCheckView['channels'];
   sample_size: number | null;
   seed: string;
@@ -58,7 +62,12 @@ interface SpotRow {
 }
 
 const SPOT_COLUMNS = `s.id, s.created_by, cm.name AS creator_name, cm.title AS creator_title, s.reason, s.created_at, s.deadline, s.window_minutes,
-  s.place_id, p.name AS place_name, s.channels, s.sample_size, s.seed, s.population, s.skipped_over_cap`;
+  s.place_id, p.name AS place_name, p.latitude AS place_latitude, p.longitude AS place_longitude, p.radius AS place_radius, p.bssids AS place_bssids, s.channels, s.sample_size, s.seed, s.population, s.skipped_over_cap`;
+function demandPlace(s: SpotRow): SpotDemandView['place'] {
+  if (!s.place_id) return null;
+  return { id: s.place_id, name: s.place_name ?? '', latitude: s.place_latitude!, longitude: s.place_longitude!, radius: s.place_radius!, bssids: s.place_bssids ?? [] };
+}
+
 const SPOT_FROM = `spot_check s JOIN member cm ON cm.id = s.created_by LEFT JOIN attendance_place p ON p.id = s.place_id`;
 
 /**
@@ -192,8 +201,9 @@ export class SpotChecksService implements OnApplicationBootstrap {
       by: { id: s.created_by, name: s.creator_name, title: s.creator_title },
       reason: s.reason,
       deadline: s.deadline.toISOString(),
-      place: s.place_id ? { id: s.place_id, name: s.place_name ?? '' } : null,
+      place: demandPlace(s),
       status: 'pending',
+      serverTime: new Date().toISOString(),
     };
     await this.events.publish(rows.map((r) => r.member_id), { type: LiveEventType.SpotCheckDemand, data });
   }
@@ -390,8 +400,9 @@ export class SpotChecksService implements OnApplicationBootstrap {
       by: { id: s.created_by, name: s.creator_name, title: s.creator_title },
       reason: s.reason,
       deadline: s.deadline.toISOString(),
-      place: s.place_id ? { id: s.place_id, name: s.place_name ?? '' } : null,
+      place: demandPlace(s),
       status: s.status,
+      serverTime: new Date().toISOString(),
     }));
   }
 }

@@ -346,8 +346,11 @@ export interface SpotDemandView {
   by: { id: string; name: string; title: string | null };
   reason: string;
   deadline: string;
-  place: { id: string; name: string } | null;
+  /** The one place everyone must be at (with its fence, for the phone's preview), or null for their own places. */
+  place: { id: string; name: string; latitude: number; longitude: number; radius: number; bssids: string[] } | null;
   status: SpotTargetStatus;
+  /** The server's clock when this was answered (the countdown corrects the phone's clock by it). */
+  serverTime: string;
 }
 
 /** `spotcheck.update` to the supervisor: one target changed. */

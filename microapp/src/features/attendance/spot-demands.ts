@@ -1,6 +1,7 @@
 import { SpotTargetStatus, type SpotDemandView } from '@lianxin/shared';
 import { computed, shallowRef } from 'vue';
 import { attendanceApi } from './attendance-api';
+import { serverClock } from './clock';
 
 const items = shallowRef<SpotDemandView[]>([]);
 let request: AbortController | null = null;
@@ -13,7 +14,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function asSpotDemand(data: unknown): SpotDemandView | null {
   if (!isRecord(data) || typeof data.spotCheckId !== 'string' || typeof data.deadline !== 'string' || !isRecord(data.by)) return null;
   const by = data.by;
-  const place = isRecord(data.place) && typeof data.place.id === 'string' ? { id: data.place.id, name: String(data.place.name ?? '') } : null;
+  const p = isRecord(data.place) ? data.place : null;
+  const place =
+    p && typeof p.id === 'string' && typeof p.latitude === 'number' && typeof p.longitude === 'number' && typeof p.radius === 'number'
+      ? { id: p.id, name: String(p.name ?? ''), latitude: p.latitude, longitude: p.longitude, radius: p.radius, bssids: Array.isArray(p.bssids) ? p.bssids.map(String) : [] }
+      : null;
+  // The countdown runs on the server's clock.
+  if (typeof data.serverTime === 'string') serverClock.sync(data.serverTime);
   const status = Object.values(SpotTargetStatus).find((value) => value === data.status) ?? SpotTargetStatus.Pending;
   return {
     spotCheckId: data.spotCheckId,
@@ -22,6 +29,7 @@ export function asSpotDemand(data: unknown): SpotDemandView | null {
     deadline: data.deadline,
     place,
     status,
+    serverTime: typeof data.serverTime === 'string' ? data.serverTime : new Date().toISOString(),
   };
 }
 
@@ -44,6 +52,7 @@ export const spotDemands = {
     request = mine;
     try {
       const fresh = await attendanceApi.myDemands(mine.signal);
+      if (fresh[0]) serverClock.sync(fresh[0].serverTime);
       // A demand heard live a moment ago stays even if this answer was read just before it.
       const heard = items.value.filter((item) => item.status === SpotTargetStatus.Pending && !fresh.some((f) => f.spotCheckId === item.spotCheckId) && Date.parse(item.deadline) > Date.now());
       items.value = [...fresh, ...heard];
