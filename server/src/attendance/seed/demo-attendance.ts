@@ -33,10 +33,11 @@ export interface DemoAttendanceResult {
 /**
  * Attendance for the demo county: one county attendance group, a place for every town government,
  * village committee and bureau (bureaus' covering their 科室), the 2026 calendar, and this month's
- * check-ins so far — mostly on time, some late, missing, absent, out in the field or on leave —
+ * check-ins (the last week's on the embedded database) — mostly on time, some late, missing, absent, out in the field or on leave —
  * so the daily board, the calendar and the monthly report have something true to show.
  */
-export async function seedDemoAttendance(tx: EntityManager, now = new Date()): Promise<DemoAttendanceResult> {
+export async function seedDemoAttendance(tx: EntityManager, opts: { wholeMonth: boolean; now?: Date }): Promise<DemoAttendanceResult> {
+  const now = opts.now ?? new Date();
   await tx.query(
     `INSERT INTO attendance_calendar (date, kind, name) SELECT * FROM unnest($1::date[], $2::text[], $3::text[]) ON CONFLICT (date) DO NOTHING`,
     [CALENDAR_2026.map((d) => d.date), CALENDAR_2026.map((d) => d.kind), CALENDAR_2026.map((d) => d.name)],
@@ -68,9 +69,11 @@ export async function seedDemoAttendance(tx: EntityManager, now = new Date()): P
     [SEAT.lat, SEAT.lng],
   );
 
-  // This month up to yesterday: each member's workdays, with a deterministic mix of outcomes.
+  // This month (or, on the embedded database, which writes ~5,000 rows a second and must start quickly, the
+  // last week) up to yesterday: each member's workdays, with a deterministic mix of outcomes.
   const today = chinaDate(now);
-  const first = `${today.slice(0, 7)}-01`;
+  const weekAgo = addDays(today, -7);
+  const first = !opts.wholeMonth && weekAgo.slice(0, 7) === today.slice(0, 7) ? weekAgo : `${today.slice(0, 7)}-01`;
   const last = addDays(today, -1);
   if (last < first) return { places: places.length, checkIns: 0 };
   const [{ n }] = await tx.query<{ n: number }[]>(

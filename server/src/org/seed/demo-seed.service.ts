@@ -27,7 +27,7 @@ export class DemoSeedService implements OnApplicationBootstrap {
     const outcome = await this.ds.transaction(async (tx) => {
       const county = await seedDemoCounty(tx, { rootName: orgName });
       if (county.seeded) {
-        const attendance = await seedDemoAttendance(tx);
+        const attendance = await seedDemoAttendance(tx, { wholeMonth: this.runtime.config.databaseUrl !== null });
         this.logger.log(attendance, '演示考勤已生成');
       }
       return county;
