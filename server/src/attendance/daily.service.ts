@@ -156,8 +156,9 @@ export class DailyService implements OnApplicationBootstrap {
    * Cells for members over dates: past days from attendance_day where rolled up, the rest computed
    * (and past ones stored); today computed; future days absent from the result.
    */
-  async cells(memberIds: string[], from: string, to: string): Promise<Map<string, Map<string, DayCell>>> {
-    const today = chinaDate(new Date());
+  async cells(memberIds: string[], from: string, to: string, opts: { storeLater?: boolean } = {}): Promise<Map<string, Map<string, DayCell>>> {
+    const started = new Date();
+    const today = chinaDate(started);
     const lastPast = to < today ? to : addDays(today, -1);
     const out = new Map<string, Map<string, DayCell>>(memberIds.map((id) => [id, new Map()]));
     if (from <= lastPast) {
@@ -192,7 +193,12 @@ export class DailyService implements OnApplicationBootstrap {
             toStore.push({ memberId: id, date, r });
           }
         }
-        await this.store(toStore);
+        if (opts.storeLater) {
+          // A report answers first; the days it worked out are kept afterwards for the next reader.
+          void this.store(toStore, started).catch((err) => this.logger.error({ err }, 'could not store computed days'));
+        } else {
+          await this.store(toStore, started);
+        }
       }
     }
     if (from <= today && today <= to) {
@@ -201,18 +207,22 @@ export class DailyService implements OnApplicationBootstrap {
     return out;
   }
 
-  /** Upserts past days (the rollup table). */
-  private async store(days: Array<{ memberId: string; date: string; r: DayResult }>): Promise<void> {
+  /**
+   * Upserts past days (the rollup table). `computedAt` is when the computation read its inputs: a
+   * slower writer with older inputs never overwrites a newer result (say, a recompute after an approval).
+   */
+  private async store(days: Array<{ memberId: string; date: string; r: DayResult }>, computedAt = new Date()): Promise<void> {
     for (let i = 0; i < days.length; i += 5000) {
       const chunk = days.slice(i, i + 5000);
       await this.pool.query(
         `INSERT INTO attendance_day (member_id, date, unit_id, status, first_in, last_out, late_minutes, early_minutes, missing_count, computed_at)
-         SELECT d.member_id, d.date, ms.unit_id, d.status, d.first_in, d.last_out, d.late, d.early, d.missing, now()
+         SELECT d.member_id, d.date, ms.unit_id, d.status, d.first_in, d.last_out, d.late, d.early, d.missing, $9
            FROM unnest($1::uuid[], $2::date[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::int[], $8::int[])
                 AS d(member_id, date, status, first_in, last_out, late, early, missing)
            LEFT JOIN membership ms ON ms.member_id = d.member_id AND ms.is_primary
          ON CONFLICT (member_id, date) DO UPDATE SET status = EXCLUDED.status, first_in = EXCLUDED.first_in, last_out = EXCLUDED.last_out,
-           late_minutes = EXCLUDED.late_minutes, early_minutes = EXCLUDED.early_minutes, missing_count = EXCLUDED.missing_count, computed_at = now()`,
+           late_minutes = EXCLUDED.late_minutes, early_minutes = EXCLUDED.early_minutes, missing_count = EXCLUDED.missing_count, computed_at = EXCLUDED.computed_at
+         WHERE attendance_day.computed_at <= EXCLUDED.computed_at`,
         [
           chunk.map((d) => d.memberId),
           chunk.map((d) => d.date),
@@ -222,6 +232,7 @@ export class DailyService implements OnApplicationBootstrap {
           chunk.map((d) => d.r.lateMinutes),
           chunk.map((d) => d.r.earlyMinutes),
           chunk.map((d) => d.r.missingCount),
+          computedAt,
         ],
       );
     }
@@ -232,8 +243,9 @@ export class DailyService implements OnApplicationBootstrap {
     const today = chinaDate(new Date());
     const last = to < today ? to : addDays(today, -1);
     if (from > last) return;
+    const started = new Date();
     const days = (await this.compute([memberId], from, last)).get(memberId)!;
-    await this.store([...days].map(([date, r]) => ({ memberId, date, r })));
+    await this.store([...days].map(([date, r]) => ({ memberId, date, r })), started);
   }
 
   /** Writes down one day for every active member (the nightly job), in chunks. */
@@ -242,8 +254,9 @@ export class DailyService implements OnApplicationBootstrap {
     const ids = rows.map((r) => r.id);
     for (let i = 0; i < ids.length; i += 2000) {
       const chunk = ids.slice(i, i + 2000);
+      const started = new Date();
       const days = await this.compute(chunk, date, date);
-      await this.store(chunk.map((id) => ({ memberId: id, date, r: days.get(id)!.get(date)! })));
+      await this.store(chunk.map((id) => ({ memberId: id, date, r: days.get(id)!.get(date)! })), started);
     }
     this.logger.log({ date, members: ids.length }, 'attendance day rolled up');
     return ids.length;

@@ -74,7 +74,7 @@ export class AttendanceReportsService {
     const { unit, members } = await this.daily.roster(principal, unitId);
     const dates = monthDates(month);
     const today = chinaDate(new Date());
-    const cells = dates[0] <= today ? await this.daily.cells(members.map((m) => m.id), dates[0], dates[dates.length - 1] < today ? dates[dates.length - 1] : today) : new Map();
+    const cells = dates[0] <= today ? await this.daily.cells(members.map((m) => m.id), dates[0], dates[dates.length - 1] < today ? dates[dates.length - 1] : today, { storeLater: true }) : new Map();
     const dateHeads = dates.map((d) => `${d.slice(5)} ${WEEKDAYS[new Date(`${d}T00:00:00Z`).getUTCDay()]}`);
     const header = ['姓名', '单位', ...dateHeads, ...TOTALS.map((s) => `${DayStatusLabel[s]}（天）`), '迟到（分钟）', '早退（分钟）', '缺卡（次）'];
     const rows = members.map((m) => {
