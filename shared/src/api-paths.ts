@@ -55,6 +55,25 @@ export const ApiPaths = {
     spotCheckReport: (id: string) => `/attendance/spot-checks/${id}/report`,
     meetingSignIns: (noticeId: string) => `/notices/${noticeId}/sign-ins`,
   },
+  approvals: {
+    /** POST a TemplateInput (new template or new version), GET the list. */
+    templates: '/approvals/templates',
+    template: (id: string) => `/approvals/templates/${id}`,
+    publishTemplate: (id: string) => `/approvals/templates/${id}/publish`,
+    /** Files for attachment fields and comments, uploaded before the form is sent. */
+    attachments: '/approvals/attachments',
+    attachment: (id: string) => `/approvals/attachments/${id}`,
+    /** POST a StartInstanceRequest; GET ?role=mine|todo|done|cc&status=. */
+    instances: '/approvals/instances',
+    instance: (id: string) => `/approvals/instances/${id}`,
+    actions: (id: string) => `/approvals/instances/${id}/actions`,
+    /** ?state=pending|done */
+    tasks: '/approvals/tasks',
+    /** The needs library: approved 扶贫需求申报 instances. */
+    projects: '/projects',
+    project: (id: string) => `/projects/${id}`,
+    pledges: (id: string) => `/projects/${id}/pledges`,
+  },
   ding: (id: string) => `/dings/${id}`,
   myDings: '/dings/mine',
   dingChannels: '/dings/channels',

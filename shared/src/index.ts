@@ -9,3 +9,4 @@ export * from './notices/notices.js';
 export * from './ding/ding.js';
 export * from './attendance/attendance.js';
 export * from './attendance/geo.js';
+export * from './approvals/approvals.js';
