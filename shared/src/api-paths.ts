@@ -82,4 +82,17 @@ export const ApiPaths = {
   dingtalkCallback: '/dingtalk/callback',
   clientConfig: '/client-config',
   events: '/events',
+  audit: {
+    /** GET ?template=&unitId=&from=&to=&actor=&q= (Page<AuditTrailListItem>). */
+    trails: '/audit/trails',
+    trail: (instanceId: string) => `/audit/trails/${instanceId}`,
+    /** GET ?instanceId= (one instance) or the whole chain. */
+    verify: '/audit/verify',
+    /** GET ?format=xlsx|csv and the trails filters. */
+    export: '/audit/export',
+    /** GET the list; POST signs the chain's head now. */
+    checkpoints: '/audit/checkpoints',
+    checkpointFile: (id: string) => `/audit/checkpoints/${id}/file`,
+    publicKey: '/audit/public-key',
+  },
 } as const;

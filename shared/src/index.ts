@@ -10,3 +10,4 @@ export * from './ding/ding.js';
 export * from './attendance/attendance.js';
 export * from './attendance/geo.js';
 export * from './approvals/approvals.js';
+export * from './audit/audit.js';

@@ -52,6 +52,9 @@ export const ERROR_STATUS = {
   SPOT_CHECK_NOT_FOUND: [404, '抽查不存在'],
   SPOT_CHECK_CLOSED: [409, '抽查已截止'],
   SPOT_CHECK_NOBODY: [422, '没有可抽查的人'],
+  AUDIT_TRAIL_NOT_FOUND: [404, '审批记录不存在'],
+  AUDIT_CHECKPOINT_NOT_FOUND: [404, '检查点不存在'],
+  AUDIT_EXPORT_TOO_LARGE: [422, '导出范围过大'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code][0];

@@ -50,6 +50,9 @@ export const ErrorCode = {
   SpotCheckNotFound: 'SPOT_CHECK_NOT_FOUND',
   SpotCheckClosed: 'SPOT_CHECK_CLOSED',
   SpotCheckNobody: 'SPOT_CHECK_NOBODY',
+  AuditTrailNotFound: 'AUDIT_TRAIL_NOT_FOUND',
+  AuditCheckpointNotFound: 'AUDIT_CHECKPOINT_NOT_FOUND',
+  AuditExportTooLarge: 'AUDIT_EXPORT_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

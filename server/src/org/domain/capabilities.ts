@@ -21,6 +21,8 @@ export const CAPABILITY_ROLES = {
   'attendance.spotcheck': [Role.Admin, Role.Leader, Role.Supervisor],
   /** Decide 补卡 and leave requests of members in the subtree (until approval flows take them over). */
   'attendance.approve': [Role.Admin, Role.Leader, Role.Supervisor, Role.Approver],
+  /** Read, verify and export the approval audit trails of applicants in the subtree. */
+  'audit.read': [Role.Admin, Role.Auditor],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITY_ROLES;
