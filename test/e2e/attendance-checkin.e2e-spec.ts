@@ -159,20 +159,27 @@ describe('the fence', () => {
   });
 
   describe('Wi-Fi: a matched hotspot proves presence even with bad GPS', () => {
-    const far = offset(W.latitude, W.longitude, 20_000, 0);
+    const far = offset(W.latitude, W.longitude, 4_000, 0);
 
     it.each([
       ['lower case with colons', 'a4:56:02:1b:3c:9d'],
       ['upper case', 'A4:56:02:1B:3C:9D'],
       ['dashes', 'a4-56-02-1b-3c-9d'],
       ['upper case with dashes', 'A4-56-02-1B-3C-9D'],
-    ])('20 km away at ±2000 m with the village hotspot (%s): wifi', async (_label, bssid) => {
+    ])('4 km away at ±2000 m with the village hotspot (%s): wifi', async (_label, bssid) => {
       const api = await villager();
       const v = await checkIn(api, checkInBody(far, { accuracy: 2000, bssid }));
       expect(v.verdict).toBe('wifi');
       expect(v.bssid).toBe('a4:56:02:1b:3c:9d');
       expect(v.place).toEqual({ id: att.places.wulangping.id, name: '五郎坪村委会' });
       expect(v.reasons).toEqual([expect.objectContaining({ code: 'wifi_matched', placeId: att.places.wulangping.id })]);
+    });
+
+    it('the village hotspot heard 20 km away at ±50 m: suspicious (a cloned or replayed hotspot), not wifi', async () => {
+      const api = await villager();
+      const v = await checkIn(api, checkInBody(offset(W.latitude, W.longitude, 20_000, 0), { accuracy: 50, bssid: 'a4:56:02:1b:3c:9d' }));
+      expect(v.verdict).toBe('suspicious');
+      expect(v.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'wifi_far', placeId: att.places.wulangping.id })]));
     });
 
     it('the same fix with another hotspot: out_of_range', async () => {
@@ -431,6 +438,19 @@ describe('photos', () => {
       expect(body.errors).toEqual([expect.objectContaining({ path: 'photoId' })]);
     }
     expect(await countCheckIns(org, thief.memberId)).toBe(0);
+  });
+
+  it('a photo serves one check-in, uploaded in the last 30 minutes: reusing it or an old upload is a 400 naming photoId', async () => {
+    const api = await villager();
+    const photo = await api.raw('/api/attendance/photos', 'image/jpeg', jpeg({}));
+    expect(photo.status).toBe(201);
+    expect((await checkIn(api, checkInBody(centre, { photoId: photo.body.id }))).photoId).toBe(photo.body.id);
+    const again = await api.post('/api/attendance/check-ins', checkInBody(centre, { photoId: photo.body.id }));
+    expect(expectProblem(again, 400, 'VALIDATION_FAILED').errors).toEqual([expect.objectContaining({ path: 'photoId' })]);
+    const old = await api.raw('/api/attendance/photos', 'image/jpeg', jpeg({}));
+    await org.ds.query(`UPDATE attendance_photo SET created_at = now() - interval '2 hours' WHERE id = $1`, [old.body.id]);
+    const late = await api.post('/api/attendance/check-ins', checkInBody(centre, { photoId: old.body.id }));
+    expect(expectProblem(late, 400, 'VALIDATION_FAILED').detail).toContain('30 分钟');
   });
 
   it('a photo whose EXIF time is 2 hours before the check-in: suspicious (photo_stale)', async () => {

@@ -184,7 +184,7 @@ export class CheckInsService {
       places = await this.spotChecks.placesToAnswer(req.spotCheckId, me, places, ctx.existing !== null, madeAt);
     } else if (req.kind === 'meeting') {
       if (!req.noticeId) throw new DomainError(ErrorCode.ValidationFailed, '会议签到需要会议通知 id', [{ path: 'noticeId', message: '缺少通知 id' }]);
-      places = [await this.meetings.placeToSignIn(req.noticeId, me, madeAt)];
+      places = [await this.meetings.placeToSignIn(req.noticeId, me, now)];
     }
 
     const previous: PriorFix | null = ctx.previous
@@ -318,8 +318,10 @@ export class CheckInsService {
       params.push(...f.params);
       where.push(f.sql);
     }
-    if (q.from) {
-      params.push(new Date(q.from));
+    // A unit's list covers the last 31 days unless told otherwise: a county's whole history is not one sort.
+    const from = q.from ?? (q.unitId ? new Date(Date.now() - 31 * 86_400_000).toISOString() : undefined);
+    if (from) {
+      params.push(new Date(from));
       where.push(`c.made_at >= $${params.length}`);
     }
     if (q.to) {

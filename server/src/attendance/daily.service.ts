@@ -31,6 +31,9 @@ interface StoredDay {
   missing_count: number;
 }
 
+/** A day's result, and whether its window has closed (only then is it written down). */
+export type ComputedDay = DayResult & { final: boolean };
+
 export type DayCell = Pick<DayResult, 'status' | 'firstIn' | 'lastOut' | 'lateMinutes' | 'earlyMinutes' | 'missingCount'>;
 
 /** Active members whose primary unit is `$1` or below it. */
@@ -71,7 +74,10 @@ export class DailyService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.worker<{ date?: string }>(ROLLUP_QUEUE, { batchSize: 1 }, async ([job]) => {
-      await this.rollup(job.data.date ?? addDays(chinaDate(new Date()), -1));
+      const today = chinaDate(new Date());
+      // Yesterday, and the day before for groups whose day closes late (night shifts): each written once final.
+      if (job.data.date) await this.rollup(job.data.date);
+      else for (const d of [addDays(today, -2), addDays(today, -1)]) await this.rollup(d);
     });
     // Every morning at 05:00 China time, once yesterday's window has closed (a late check-out counts), its statuses are written down.
     await this.jobs.boss.schedule(ROLLUP_QUEUE, '0 5 * * *', {}, { tz: 'Asia/Shanghai' });
@@ -81,8 +87,8 @@ export class DailyService implements OnApplicationBootstrap {
    * Statuses for members over dates (inclusive), from the raw records: a fixed number of
    * statements whatever the size, then the day rules in memory.
    */
-  async compute(memberIds: string[], from: string, to: string, now = new Date()): Promise<Map<string, Map<string, DayResult>>> {
-    const out = new Map<string, Map<string, DayResult>>();
+  async compute(memberIds: string[], from: string, to: string, now = new Date()): Promise<Map<string, Map<string, ComputedDay>>> {
+    const out = new Map<string, Map<string, ComputedDay>>();
     if (memberIds.length === 0) return out;
     const [shifts, calendar, checkIns, requests] = await Promise.all([
       this.rules.shiftsOf(memberIds),
@@ -129,14 +135,14 @@ export class DailyService implements OnApplicationBootstrap {
       const mine = (punches.get(id) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
       const times = mine.map((p) => p.at.getTime());
       const memberLeaves = leaves.get(id) ?? [];
-      const days = new Map<string, DayResult>();
+      const days = new Map<string, ComputedDay>();
       for (const date of dates) {
         let w = group.windows.get(date);
         if (!w) group.windows.set(date, (w = dayWindow(date, rule)));
         const slice = mine.slice(firstIndexAtOrAfter(times, w.from.getTime()), firstIndexAtOrAfter(times, w.to.getTime()));
-        days.set(
-          date,
-          computeDay({
+        days.set(date, {
+          final: w.to <= now,
+          ...computeDay({
             date,
             rule,
             calendar: calendar.get(date) ?? null,
@@ -145,7 +151,7 @@ export class DailyService implements OnApplicationBootstrap {
             // A day whose window has not closed is judged as it stands now.
             now: w.to > now ? now : undefined,
           }),
-        );
+        });
       }
       out.set(id, days);
     }
@@ -190,7 +196,7 @@ export class DailyService implements OnApplicationBootstrap {
           for (const [date, r] of days) {
             if (cellsOf.has(date)) continue;
             cellsOf.set(date, r);
-            toStore.push({ memberId: id, date, r });
+            if (r.final) toStore.push({ memberId: id, date, r });
           }
         }
         if (opts.storeLater) {
@@ -245,7 +251,7 @@ export class DailyService implements OnApplicationBootstrap {
     if (from > last) return;
     const started = new Date();
     const days = (await this.compute([memberId], from, last)).get(memberId)!;
-    await this.store([...days].map(([date, r]) => ({ memberId, date, r })), started);
+    await this.store([...days].filter(([, r]) => r.final).map(([date, r]) => ({ memberId, date, r })), started);
   }
 
   /** Writes down one day for every active member (the nightly job), in chunks. */
@@ -256,7 +262,8 @@ export class DailyService implements OnApplicationBootstrap {
       const chunk = ids.slice(i, i + 2000);
       const started = new Date();
       const days = await this.compute(chunk, date, date);
-      await this.store(chunk.map((id) => ({ memberId: id, date, r: days.get(id)!.get(date)! })), started);
+      const final = chunk.map((id) => ({ memberId: id, date, r: days.get(id)!.get(date)! })).filter((d) => d.r.final);
+      await this.store(final, started);
     }
     this.logger.log({ date, members: ids.length }, 'attendance day rolled up');
     return ids.length;

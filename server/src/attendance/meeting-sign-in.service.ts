@@ -25,7 +25,7 @@ export class MeetingSignInService {
     private readonly access: NoticeAccess,
   ) {}
 
-  /** The place a recipient signs in at, when the sign-in was made inside the window; 404 for non-recipients, 409 outside it. */
+  /** The place a recipient signs in at while the window is open (server time); 404 for non-recipients, 409 outside it. */
   async placeToSignIn(noticeId: string, memberId: string, now: Date): Promise<FencePlace> {
     const { rows: [m] } = await this.pool.query<{ starts_at: Date | null; ends_at: Date | null; place_id: string | null; recipient: boolean }>(
       `SELECT n.starts_at, n.ends_at, n.attendance_place_id AS place_id,

@@ -54,13 +54,20 @@ export class PhotosService {
     return toView(r);
   }
 
-  /** The uploader's own photo, for a check-in: 422 when it is someone else's or unknown. */
+  /**
+   * The uploader's own photo, for a check-in: uploaded in the last 30 minutes and not used by another
+   * check-in (an old photo proves nothing about today). 400 otherwise.
+   */
   async ownedBy(memberId: string, photoId: string): Promise<PhotoView> {
-    const { rows: [r] } = await this.pool.query<PhotoRow>(
-      `SELECT id, member_id, content_type, size, taken_at, latitude, longitude FROM attendance_photo WHERE id = $1 AND member_id = $2`,
+    const { rows: [r] } = await this.pool.query<PhotoRow & { fresh: boolean; used: boolean }>(
+      `SELECT id, member_id, content_type, size, taken_at, latitude, longitude, created_at > now() - interval '30 minutes' AS fresh,
+              EXISTS (SELECT 1 FROM check_in c WHERE c.member_id = p.member_id AND c.photo_id = p.id) AS used
+         FROM attendance_photo p WHERE id = $1 AND member_id = $2`,
       [photoId, memberId],
     );
     if (!r) throw new DomainError(ErrorCode.ValidationFailed, '照片不存在，请重新拍照', [{ path: 'photoId', message: '找不到这张照片' }]);
+    if (!r.fresh) throw new DomainError(ErrorCode.ValidationFailed, '照片是 30 分钟前上传的，请重新拍照', [{ path: 'photoId', message: '照片已过期' }]);
+    if (r.used) throw new DomainError(ErrorCode.ValidationFailed, '这张照片已用于另一次打卡，请重新拍照', [{ path: 'photoId', message: '照片已用过' }]);
     return toView(r);
   }
 

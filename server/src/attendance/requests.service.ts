@@ -139,9 +139,10 @@ export class AttendanceRequestsService {
     );
     if (!r) throw new DomainError(ErrorCode.AttendanceRequestNotFound, '申请不存在');
     if (r.member_id === principal.memberId) throw new DomainError(ErrorCode.Forbidden, '不能审批自己的申请');
-    await this.scope.assertMember(principal, 'attendance.approve', r.member_id, 'read').catch(() => {
-      throw new DomainError(ErrorCode.AttendanceRequestNotFound, '申请不存在或不在您的审批范围内');
-    });
+    // The same scope as the 待我审批 list: the applicant's primary unit at the time of asking.
+    const f = this.scope.filter(principal, 'attendance.approve', 'unit_id', 2);
+    const { rows: inScope } = await this.pool.query(`SELECT 1 FROM attendance_request WHERE id = $1 AND ${f.sql}`, [id, ...f.params]);
+    if (inScope.length === 0) throw new DomainError(ErrorCode.AttendanceRequestNotFound, '申请不存在或不在您的审批范围内');
     const { rowCount } = await this.pool.query(
       `UPDATE attendance_request SET status = $2, decided_by = $3, decided_at = now(), comment = $4 WHERE id = $1 AND status = 'pending'`,
       [id, input.approve ? 'approved' : 'rejected', principal.memberId, input.comment ?? null],

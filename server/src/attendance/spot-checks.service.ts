@@ -112,7 +112,8 @@ export class SpotChecksService implements OnApplicationBootstrap {
       if (n < members.length) throw new DomainError(ErrorCode.Forbidden, `有 ${members.length - n} 人不存在或不在您的督查范围内`);
     }
     if (req.placeId) {
-      const { rows } = await this.pool.query(`SELECT 1 FROM attendance_place WHERE id = $1 AND active`, [req.placeId]);
+      const f = this.scope.filter(principal, 'org.read', 'unit_id', 2);
+      const { rows } = await this.pool.query(`SELECT 1 FROM attendance_place WHERE id = $1 AND active AND ${f.sql}`, [req.placeId, ...f.params]);
       if (rows.length === 0) throw new DomainError(ErrorCode.ValidationFailed, '指定的考勤地点不存在', [{ path: 'placeId', message: '找不到这个地点' }]);
     }
     const channels = [...new Set((req.channels ?? []).filter((c) => c !== 'app'))];

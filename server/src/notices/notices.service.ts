@@ -95,7 +95,7 @@ export class NoticesService {
     }
     await this.assertReach(principal, [...units.map((u) => u.unitId), ...roles.map((r) => r.unitId)], members);
     const endsAt = this.meetingEnd(req);
-    if (req.attendancePlaceId) await this.assertPlace(req.attendancePlaceId);
+    if (req.attendancePlaceId) await this.assertPlace(principal, req.attendancePlaceId);
     for (const h of this.hooks) h.check?.(req);
     const { id, count } = await this.ds.transaction(async (tx) => {
       const [notice] = await tx.query<{ id: string; created_at: Date }[]>(
@@ -137,8 +137,10 @@ export class NoticesService {
     return end;
   }
 
-  private async assertPlace(placeId: string): Promise<void> {
-    const { rows } = await this.pool.query(`SELECT 1 FROM attendance_place WHERE id = $1 AND active`, [placeId]);
+  /** A sign-in place the sender can see (their units' and those below). */
+  private async assertPlace(principal: Principal, placeId: string): Promise<void> {
+    const f = this.scope.filter(principal, 'org.read', 'unit_id', 2);
+    const { rows } = await this.pool.query(`SELECT 1 FROM attendance_place WHERE id = $1 AND active AND ${f.sql}`, [placeId, ...f.params]);
     if (rows.length === 0) throw new DomainError(ErrorCode.ValidationFailed, '签到地点不存在', [{ path: 'attendancePlaceId', message: '找不到这个考勤地点' }]);
   }
 

@@ -119,6 +119,7 @@ export type VerdictReasonCode =
   | 'out_of_range'
   | 'low_accuracy'
   | 'wifi_matched'
+  | 'wifi_far'
   | 'field'
   | 'no_place'
   | 'impossible_travel'

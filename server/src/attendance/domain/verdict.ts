@@ -59,6 +59,16 @@ export const MAX_SKEW_SECONDS = 5 * 60;
 export const MAX_PHOTO_AGE_SECONDS = 30 * 60;
 /** A photo's EXIF position further than this (beyond the fix's accuracy) from the fix is suspicious. */
 export const MAX_PHOTO_DISTANCE_METERS = 1_000;
+/**
+ * Accuracy a client may claim when it is discounted from a distance: a fix claiming ±100 km would
+ * otherwise switch off the travel and photo checks.
+ */
+export const MAX_DISCOUNTED_ACCURACY = 1_000;
+/**
+ * How far beyond a place's fence (plus the fix's accuracy) a matched hotspot still counts: cell-tower
+ * fixes in the mountains can be kilometres off, but a hotspot heard 20 km from its office is a clone.
+ */
+export const WIFI_PLAUSIBLE_METERS = 3_000;
 /** Waits longer than this are noted as offline check-ins. */
 export const OFFLINE_NOTE_SECONDS = 120;
 
@@ -77,7 +87,7 @@ function suspicions(input: VerdictInput): VerdictReason[] {
     const p = input.previous;
     const seconds = (input.madeAt.getTime() - p.madeAt.getTime()) / 1000;
     const d = haversineMeters(p.latitude, p.longitude, input.latitude, input.longitude);
-    const speed = travelSpeedKmh(d, Math.abs(seconds), p.accuracy, input.accuracy);
+    const speed = travelSpeedKmh(d, Math.abs(seconds), Math.min(p.accuracy, MAX_DISCOUNTED_ACCURACY), Math.min(input.accuracy, MAX_DISCOUNTED_ACCURACY));
     if (speed > MAX_TRAVEL_KMH) {
       const shown = Number.isFinite(speed) ? `约 ${Math.round(speed)} 公里/小时` : '瞬间';
       out.push({ code: 'impossible_travel', message: `与上次打卡相距 ${km(d)}，移动速度${shown}，超出可能`, value: Number.isFinite(speed) ? Math.round(speed) : -1 });
@@ -91,7 +101,7 @@ function suspicions(input: VerdictInput): VerdictReason[] {
   if (input.photo?.latitude != null && input.photo.longitude != null) {
     const g = toGcj02(input.photo.latitude, input.photo.longitude, 'wgs84');
     const d = haversineMeters(g.lat, g.lng, input.latitude, input.longitude);
-    if (d > MAX_PHOTO_DISTANCE_METERS + input.accuracy) out.push({ code: 'photo_far', message: `照片拍摄地点距打卡位置 ${km(d)}`, value: Math.round(d) });
+    if (d > MAX_PHOTO_DISTANCE_METERS + Math.min(input.accuracy, MAX_DISCOUNTED_ACCURACY)) out.push({ code: 'photo_far', message: `照片拍摄地点距打卡位置 ${km(d)}`, value: Math.round(d) });
   }
   return out;
 }
@@ -104,7 +114,10 @@ function suspicions(input: VerdictInput): VerdictReason[] {
 export function judge(input: VerdictInput): VerdictResult {
   const reasons: VerdictReason[] = [];
   const fence = bestFence(input.latitude, input.longitude, input.accuracy, input.places);
-  const wifi = input.bssid ? input.places.find((p) => p.bssids.includes(input.bssid!)) : undefined;
+  const heard = input.bssid ? input.places.find((p) => p.bssids.includes(input.bssid!)) : undefined;
+  const heardAt = heard ? haversineMeters(input.latitude, input.longitude, heard.latitude, heard.longitude) : 0;
+  const wifiPlausible = !heard || heardAt <= heard.radius + Math.min(input.accuracy, MAX_DISCOUNTED_ACCURACY) + WIFI_PLAUSIBLE_METERS;
+  const wifi = heard && wifiPlausible ? heard : undefined;
   let verdict: Verdict;
   let place: FencePlace | null = fence?.place ?? null;
   if (input.kind === 'field') {
@@ -128,6 +141,9 @@ export function judge(input: VerdictInput): VerdictResult {
     reasons.push({ code: 'out_of_range', message: `距「${fence.place.name}」${km(fence.beyond)}，不在打卡范围内`, value: fence.beyond, placeId: fence.place.id });
   }
   const suspicious = suspicions(input);
+  if (heard && !wifiPlausible) {
+    suspicious.push({ code: 'wifi_far', message: `连接的是「${heard.name}」的 Wi-Fi，但定位在 ${km(heardAt)} 外`, value: Math.round(heardAt), placeId: heard.id });
+  }
   if (suspicious.length > 0) verdict = 'suspicious';
   reasons.push(...suspicious);
   if (input.offlineSeconds > OFFLINE_NOTE_SECONDS) {

@@ -24,7 +24,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsLatitude,
   IsLongitude,
   IsNumber,
@@ -39,15 +38,16 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../../common/instant.js';
 import { isDate } from '../domain/china-time.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const DATE = /^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** A real calendar date 'YYYY-MM-DD' (no 2026-02-30: the shape alone lets it through to the database). */
 const IsDay = (message: string) =>
   ValidateBy({ name: 'isDay', validator: { validate: (v: unknown) => typeof v === 'string' && DATE.test(v) && isDate(v), defaultMessage: () => message } });
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH = /^20\d{2}-(0[1-9]|1[0-2])$/;
 /**
  * At most `max` characters as PostgreSQL's varchar counts them (code points). MaxLength does not count
  * U+FE0F or the low half of a surrogate pair, so 300 '❤️' passed a 500 limit and overflowed the column.
@@ -116,8 +116,8 @@ export class CheckInDto implements CheckInRequest {
   @IsOptional() @IsString({ message: 'bssid 必须是文字' }) @Matches(/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/, { message: 'bssid 必须是 MAC 地址，如 a4:56:02:1b:3c:9d' }) bssid?: string;
   @IsOptional() @IsUUID('4', { message: 'photoId 必须是照片 id' }) photoId?: string;
   @IsOptional() @IsString({ message: 'note 必须是文字' }) @MaxChars(500, '备注不能超过 500 个字符') note?: string;
-  @IsISO8601({ strict: true }, { message: 'clientAt 必须是时间（ISO 8601）' }) clientAt!: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'sentAt 必须是时间（ISO 8601）' }) sentAt?: string;
+  @IsInstant('clientAt 必须是时间（ISO 8601）') clientAt!: string;
+  @IsOptional() @IsInstant('sentAt 必须是时间（ISO 8601）') sentAt?: string;
   @IsString({ message: 'idempotencyKey 必须是文字' }) @MinLength(8, { message: 'idempotencyKey 至少 8 个字符' }) @MaxChars(64, 'idempotencyKey 最多 64 个字符') idempotencyKey!: string;
   @IsOptional() @IsBoolean({ message: 'mockLocation 必须是 true 或 false' }) mockLocation?: boolean;
   @IsOptional() @IsUUID('4', { message: 'spotCheckId 必须是抽查 id' }) spotCheckId?: string;
@@ -130,8 +130,8 @@ export class CheckInDto implements CheckInRequest {
 export class CheckInsQuery {
   @IsOptional() @IsUUID('4', { message: 'memberId 必须是成员 id' }) memberId?: string;
   @IsOptional() @IsUUID('4', { message: 'unitId 必须是单位 id' }) unitId?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'from 必须是时间' }) from?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'to 必须是时间' }) to?: string;
+  @IsOptional() @IsInstant('from 必须是时间') from?: string;
+  @IsOptional() @IsInstant('to 必须是时间') to?: string;
   @IsOptional() @IsString() @MaxLength(200, { message: 'cursor 无效：请从第一页重新开始' }) cursor?: string;
   @IsOptional() @Transform(toInt) @IsInt({ message: 'limit 必须是整数' }) @Min(1, { message: 'limit 在 1 到 200 之间' }) @Max(200, { message: 'limit 在 1 到 200 之间' }) limit?: number;
 }

@@ -11,6 +11,7 @@ import type { CheckInKind, CoordSystem, Verdict, VerdictReason } from '@lianxin/
 @Check('ck_check_in_verdict', `verdict IN ('ok', 'out_of_range', 'low_accuracy', 'wifi', 'field', 'suspicious')`)
 @Index('ix_check_in_member_made', ['memberId', 'madeAt'])
 @Index('ix_check_in_unit_made', ['unitId', 'madeAt'])
+@Index('ix_check_in_notice', ['noticeId', 'memberId'], { where: 'notice_id IS NOT NULL' })
 @Index('ux_check_in_key', ['memberId', 'idempotencyKey'], { unique: true, where: 'replay_of IS NULL' })
 export class CheckIn {
   @PrimaryGeneratedColumn('uuid') id: string;

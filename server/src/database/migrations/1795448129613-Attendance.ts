@@ -14,6 +14,7 @@ export class Attendance1795448129613 implements MigrationInterface {
     await q.query("CREATE UNIQUE INDEX \"ux_check_in_key\" ON \"check_in\"  (\"member_id\", \"idempotency_key\") WHERE replay_of IS NULL");
     await q.query("CREATE INDEX \"ix_check_in_unit_made\" ON \"check_in\"  (\"unit_id\", \"made_at\") ");
     await q.query("CREATE INDEX \"ix_check_in_member_made\" ON \"check_in\"  (\"member_id\", \"made_at\") ");
+    await q.query("CREATE INDEX \"ix_check_in_notice\" ON \"check_in\"  (\"notice_id\", \"member_id\") WHERE notice_id IS NOT NULL");
     await q.query("CREATE TABLE \"attendance_day\" (\"member_id\" uuid NOT NULL, \"date\" date NOT NULL, \"unit_id\" uuid, \"status\" character varying(16) NOT NULL, \"first_in\" TIMESTAMP WITH TIME ZONE, \"last_out\" TIMESTAMP WITH TIME ZONE, \"late_minutes\" integer NOT NULL DEFAULT '0', \"early_minutes\" integer NOT NULL DEFAULT '0', \"missing_count\" integer NOT NULL DEFAULT '0', \"computed_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_86d0daabede1997fcd7036d303c\" PRIMARY KEY (\"member_id\", \"date\"))");
     await q.query("CREATE INDEX \"ix_attendance_day_unit\" ON \"attendance_day\"  (\"unit_id\", \"date\") ");
     await q.query("CREATE TABLE \"attendance_request\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"member_id\" uuid NOT NULL, \"unit_id\" uuid, \"kind\" character varying(16) NOT NULL, \"date\" date NOT NULL, \"end_date\" date NOT NULL, \"corrected_at\" TIMESTAMP WITH TIME ZONE, \"reason\" character varying(500) NOT NULL, \"status\" character varying(16) NOT NULL DEFAULT 'pending', \"decided_by\" uuid, \"decided_at\" TIMESTAMP WITH TIME ZONE, \"comment\" character varying(500), \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"ck_attendance_request_dates\" CHECK (end_date >= date), CONSTRAINT \"ck_attendance_request_status\" CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')), CONSTRAINT \"ck_attendance_request_kind\" CHECK (kind IN ('correction', 'leave')), CONSTRAINT \"PK_bc5802a17182d679384a13d3f28\" PRIMARY KEY (\"id\"))");
@@ -53,6 +54,7 @@ export class Attendance1795448129613 implements MigrationInterface {
     await q.query("DROP TABLE \"attendance_request\"");
     await q.query("DROP INDEX \"public\".\"ix_attendance_day_unit\"");
     await q.query("DROP TABLE \"attendance_day\"");
+    await q.query("DROP INDEX \"public\".\"ix_check_in_notice\"");
     await q.query("DROP INDEX \"public\".\"ix_check_in_member_made\"");
     await q.query("DROP INDEX \"public\".\"ix_check_in_unit_made\"");
     await q.query("DROP INDEX \"public\".\"ux_check_in_key\"");

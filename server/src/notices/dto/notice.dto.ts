@@ -18,7 +18,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -29,6 +28,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../../common/instant.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -67,9 +67,9 @@ export class CreateNoticeDto implements CreateNoticeRequest {
   @Transform(trim) @IsString() @MinLength(1, { message: '请填写标题' }) @MaxLength(200, { message: '标题不能超过 200 个字符' }) title!: string;
   @IsString() @MinLength(1, { message: '请填写正文' }) @MaxLength(20_000, { message: '正文不能超过 20000 个字符' }) body!: string;
   @ValidateIf((o: CreateNoticeDto) => o.kind === NoticeKind.Meeting || o.startsAt !== undefined)
-  @IsISO8601({ strict: true }, { message: '会议通知请填写开始时间（ISO 8601，如 2026-11-25T09:00:00+08:00）' })
+  @IsInstant('会议通知请填写开始时间（ISO 8601，如 2026-11-25T09:00:00+08:00）')
   startsAt?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'endsAt 必须是时间（ISO 8601）' }) endsAt?: string;
+  @IsOptional() @IsInstant('endsAt 必须是时间（ISO 8601）') endsAt?: string;
   @IsOptional() @Transform(trim) @IsString() @MaxLength(200, { message: '地点不能超过 200 个字符' }) place?: string;
   @IsOptional() @IsUUID('4', { message: 'attendancePlaceId 必须是考勤地点 id' }) attendancePlaceId?: string;
   @ValidateNested() @Type(() => AudienceDto) audience!: AudienceDto;
