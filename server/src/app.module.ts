@@ -15,6 +15,7 @@ import { DingTalkSyncModule } from './dingtalk/sync/dingtalk-sync.module.js';
 import { NoticesModule } from './notices/notices.module.js';
 import { DingModule } from './ding/ding.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { RUNTIME, type Runtime } from './runtime.js';
 import { loggerOptions } from './common/logging.js';
 
@@ -38,6 +39,7 @@ export class AppModule {
         NoticesModule,
         DingModule,
         AttendanceModule,
+        AuditModule,
         IdentityModule,
         HealthModule,
       ],

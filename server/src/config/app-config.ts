@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,12 @@ export interface AppConfig {
     spotChecksPerWeek: number;
     /** How long a spot-check "minute" is, in ms (tests shorten it). */
     spotCheckMinuteMs: number;
+  };
+  audit: {
+    /** Ed25519 private key (PKCS#8 PEM) from AUDIT_SIGNING_KEY; null = the key file in dataDir (generated on first start). */
+    signingKeyPem: string | null;
+    /** Seconds between anchoring passes of each server (0 = only the per-minute job). */
+    anchorIntervalSeconds: number;
   };
   /** Build the demo county when the database has no members besides the bootstrap admin. */
   demoSeed: boolean;
@@ -157,8 +164,35 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
       spotChecksPerWeek: env.SPOT_CHECKS_PER_WEEK ?? 3,
       spotCheckMinuteMs: env.SPOT_CHECK_MINUTE_MS ?? 60_000,
     },
+    audit: {
+      signingKeyPem: auditSigningKey(env.AUDIT_SIGNING_KEY),
+      anchorIntervalSeconds: env.AUDIT_ANCHOR_INTERVAL_SECONDS ?? 5,
+    },
     demoSeed: env.DEMO_SEED ? env.DEMO_SEED === 'true' : !databaseUrl,
   };
+}
+
+/**
+ * AUDIT_SIGNING_KEY as a PKCS#8 PEM: given as PEM (real line breaks or `\\n`), as that PEM in base64
+ * (one line, for .env files), or as the DER in base64. Anything but an Ed25519 private key stops start-up.
+ */
+function auditSigningKey(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const bad = () => new ConfigError('Invalid configuration: AUDIT_SIGNING_KEY must be an Ed25519 private key (PKCS#8 PEM, or that PEM in base64)');
+  let key: KeyObject;
+  try {
+    const text = raw.trim().replace(/\\n/g, '\n');
+    if (text.startsWith('-----BEGIN')) key = createPrivateKey(text);
+    else {
+      const bytes = Buffer.from(text, 'base64');
+      const decoded = bytes.toString('utf8').trim();
+      key = decoded.startsWith('-----BEGIN') ? createPrivateKey(decoded) : createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' });
+    }
+  } catch {
+    throw bad();
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw bad();
+  return key.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
 export function microappBuilt(config: AppConfig): boolean {

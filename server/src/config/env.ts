@@ -83,6 +83,10 @@ export class Env {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SPOT_CHECKS_PER_WEEK?: number;
   /** How long a spot-check "minute" (its answer window) is, in ms (tests shorten it). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000) SPOT_CHECK_MINUTE_MS?: number;
+  /** Ed25519 private key that signs the audit chain's checkpoints: PKCS#8 PEM, or that PEM (or its DER) in base64. Unset = a key file generated in DATA_DIR. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MaxLength(8192) AUDIT_SIGNING_KEY?: string;
+  /** How often each server anchors moved audit trails into the global chain (0 = only the per-minute job). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) AUDIT_ANCHOR_INTERVAL_SECONDS?: number;
   /** Build the demo county on an empty database (default: true on the embedded database, false otherwise). */
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_SEED must be true or false' }) DEMO_SEED?: 'true' | 'false';
 }

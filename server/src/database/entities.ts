@@ -19,8 +19,13 @@ import { CheckIn } from '../attendance/entities/check-in.entity.js';
 import { AttendanceDay } from '../attendance/entities/attendance-day.entity.js';
 import { AttendanceRequest } from '../attendance/entities/attendance-request.entity.js';
 import { SpotCheck, SpotCheckTarget } from '../attendance/entities/spot-check.entity.js';
+import { ApprovalEvent } from '../audit/entities/approval-event.entity.js';
+import { AuditHead } from '../audit/entities/audit-head.entity.js';
+import { AuditAnchor } from '../audit/entities/audit-anchor.entity.js';
+import { AuditChain, AuditCheckpoint } from '../audit/entities/audit-checkpoint.entity.js';
 
 /** Every entity, listed once: the data source, the CLI and the tests use this list. */
 export const ENTITIES = [Unit, UnitClosure, Member, Membership, RoleGrant, DingTalkEvent, Notice, NoticeReceipt, NoticeUnitStat, NoticeAttachment, Ding, DingDelivery, NoticeEscalation,
   AttendancePlace, AttendanceShift, AttendanceCalendarDay, AttendancePhoto, CheckIn, AttendanceDay, AttendanceRequest, SpotCheck, SpotCheckTarget,
+  ApprovalEvent, AuditHead, AuditAnchor, AuditCheckpoint, AuditChain,
 ];
