@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuditEventData, AuditInstanceHead, AuditVerifyResult } from '@lianxin/shared';
 import { AuditAnchorService } from '../../server/src/audit/audit-anchor.service';
 import { AuditTrailService, type AppendedEvent } from '../../server/src/audit/audit-trail.service';
+import { anchorHash, eventHash, ZERO_HASH } from '../../server/src/audit/domain/chain';
 import { PG_POOL } from '../../server/src/database/database.module';
 import type { TestContext } from '../support/test-app';
 
@@ -98,4 +99,54 @@ export function leaveEvents(applicantId: string, approver: { id: string; name: s
     { type: 'approve', actorId: approver.id, nodeId: 'n1', data: { comment } },
     { type: 'finish', actorId: null, data: { result: 'approved' } },
   ];
+}
+
+/**
+ * What someone with database access would do to hide an edit: recompute the instance's whole chain
+ * (every prev_hash and hash) and its head from the events as they now are, with domain/chain.ts.
+ */
+export async function rechain(ctx: TestContext, instanceId: string): Promise<void> {
+  const rows = await asSuperuser<{
+    id: string;
+    seq: number;
+    type: string;
+    actor_id: string | null;
+    actor_name: string;
+    actor_title: string | null;
+    actor_unit_id: string | null;
+    actor_unit_name: string | null;
+    node_id: string | null;
+    data: unknown;
+    created_at: Date;
+  }>(ctx, `SELECT id::text, seq, type, actor_id, actor_name, actor_title, actor_unit_id, actor_unit_name, node_id, data, created_at FROM approval_event WHERE instance_id = $1 ORDER BY seq`, [instanceId]);
+  let prev = ZERO_HASH;
+  for (const r of rows) {
+    const actor = r.actor_id ? { id: r.actor_id, name: r.actor_name, title: r.actor_title, unitId: r.actor_unit_id, unitName: r.actor_unit_name } : null;
+    const hash = eventHash(prev, { instanceId, seq: r.seq, type: r.type, actor, nodeId: r.node_id, data: r.data, createdAt: new Date(r.created_at).toISOString() });
+    await asSuperuser(ctx, `UPDATE approval_event SET prev_hash = $2, hash = $3 WHERE id = $1`, [r.id, prev, hash]);
+    prev = hash;
+  }
+  await asSuperuser(ctx, `UPDATE audit_head SET seq = $2, hash = $3 WHERE instance_id = $1`, [instanceId, rows.length, prev]);
+}
+
+/**
+ * And the global chain after it: every anchor from `from` on re-pointed at the events' current
+ * hashes and relinked, so the anchors agree with the rewritten trails. Only a signed checkpoint
+ * (outside the database) can tell.
+ */
+export async function reanchor(ctx: TestContext, from: number): Promise<void> {
+  const anchors = await asSuperuser<{ position: string; instance_id: string; seq: number; event_hash: string | null; instance_hash: string }>(
+    ctx,
+    `SELECT a.position, a.instance_id, a.seq, e.hash AS event_hash, a.instance_hash FROM audit_anchor a
+       LEFT JOIN approval_event e ON e.instance_id = a.instance_id AND e.seq = a.seq WHERE a.position >= $1 ORDER BY a.position`,
+    [from],
+  );
+  const [before] = await asSuperuser<{ hash: string }>(ctx, `SELECT hash FROM audit_anchor WHERE position = $1`, [from - 1]);
+  let prev = before?.hash ?? ZERO_HASH;
+  for (const a of anchors) {
+    const instanceHash = a.event_hash ?? a.instance_hash;
+    const hash = anchorHash(prev, a.instance_id, a.seq, instanceHash);
+    await asSuperuser(ctx, `UPDATE audit_anchor SET instance_hash = $2, prev_hash = $3, hash = $4 WHERE position = $1`, [a.position, instanceHash, prev, hash]);
+    prev = hash;
+  }
 }
