@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditVerifyResult } from '@lianxin/shared';
 import type pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PG_POOL } from '../database/database.module.js';
 import { AuditAnchorService, type CheckpointRow } from './audit-anchor.service.js';
 import { anchorHashSql, eventHashSql, ZERO_HASH_SQL } from './audit.sql.js';
@@ -30,31 +31,38 @@ interface PassResult {
 
 /**
  * Every event recomputed, in one parallel scan: its hash from its own content and prev_hash, and
- * for first events, the head's search fields against what the event recorded.
+ * for first events, the head's search fields against what the event recorded. The problem is
+ * written once in the query (each mention would hash every event again): the first one found, and
+ * how many there are only when there is one.
  */
-const eventsSql = (where: string) => `
+const eventProblemSql = `CASE WHEN e.hash <> ${eventHashSql('e')} THEN 'hash'
+      WHEN h.instance_id IS NOT NULL
+       AND e.data->'instance' IS DISTINCT FROM jsonb_build_object('templateCode', h.template_code, 'title', h.title, 'applicantId', h.applicant_id, 'unitId', h.unit_id)
+      THEN 'head_fields' END`;
+const EVENTS_FROM = `approval_event e LEFT JOIN audit_head h ON h.instance_id = e.instance_id AND e.seq = 1`;
+export const eventsSql = (where: string) => `
   SELECT count(*)::int AS events,
-         count(*) FILTER (WHERE problem IS NOT NULL)::int AS bad,
-         min((instance_id::text || ' ' || lpad(seq::text, 10, '0') || ' ' || problem) COLLATE "C") FILTER (WHERE problem IS NOT NULL) AS first
-    FROM (SELECT e.instance_id, e.seq,
-                 CASE WHEN e.hash <> ${eventHashSql('e')} THEN 'hash'
-                      WHEN e.seq = 1 AND EXISTS (
-                        SELECT 1 FROM audit_head h WHERE h.instance_id = e.instance_id
-                           AND e.data->'instance' IS DISTINCT FROM jsonb_build_object('templateCode', h.template_code, 'title', h.title, 'applicantId', h.applicant_id, 'unitId', h.unit_id))
-                      THEN 'head_fields'
-                 END AS problem
-            FROM approval_event e ${where}) x`;
+         min((e.instance_id::text || ' ' || lpad(e.seq::text, 10, '0') || ' ' || ${eventProblemSql}) COLLATE "C") AS first
+    FROM ${EVENTS_FROM} ${where}`;
+const eventsBrokenSql = (where: string) => `
+  SELECT count(*)::int AS bad FROM ${EVENTS_FROM} ${where ? `${where} AND` : 'WHERE'} (${eventProblemSql}) IS NOT NULL`;
 
 /**
  * The links, from the covering index alone in (instance_id, seq) order: seqs 1, 2, 3 … without gaps,
  * each prev_hash the hash before it, and the last event the head — joined (FULL) to the heads, so an
- * instance with events and no head, or a head whose events are all gone, shows too.
+ * instance with events and no head, or a head whose events are all gone, shows too. The same pass
+ * holds each anchored event to its anchor: the hash anchored is still its hash, and it was anchored
+ * soon after it was written. `$1` is the instance in instance mode.
  */
-const linksSql = (whereEvents: string, whereHeads: string) => `
+export const linksSql = (one: boolean) => `
   SELECT count(*) FILTER (WHERE y.is_first)::int AS instances,
          count(*) FILTER (WHERE y.problem IS NOT NULL)::int AS bad,
          min((y.instance_id::text || ' ' || lpad(y.at::text, 10, '0') || ' ' || y.problem || ' ' || coalesce(y.head_seq, -1) || ' ' || coalesce(y.last_seq, -1)) COLLATE "C")
-           FILTER (WHERE y.problem IS NOT NULL) AS first
+           FILTER (WHERE y.problem IS NOT NULL) AS first,
+         count(*) FILTER (WHERE y.anchor_position IS NOT NULL)::int AS anchored,
+         count(*) FILTER (WHERE y.anchor_problem IS NOT NULL)::int AS anchor_bad,
+         min((lpad(y.anchor_position::text, 19, '0') || ' ' || y.anchor_problem || ' ' || y.instance_id || ' ' || y.last_seq) COLLATE "C")
+           FILTER (WHERE y.anchor_problem IS NOT NULL) AS anchor_first
     FROM (
       SELECT coalesce(v.instance_id, h.instance_id) AS instance_id,
              v.seq IS NOT NULL AND v.p_seq IS NULL AS is_first,
@@ -71,23 +79,29 @@ const linksSql = (whereEvents: string, whereHeads: string) => `
                   WHEN v.n_seq IS NULL AND h.seq < v.seq THEN h.seq + 1
                   WHEN v.n_seq IS NULL AND h.seq > v.seq THEN v.seq + 1
                   ELSE v.seq
-             END AS at
-        FROM (SELECT instance_id, seq, prev_hash, hash,
+             END AS at,
+             a.position AS anchor_position,
+             CASE WHEN a.position IS NULL THEN NULL
+                  WHEN a.instance_hash <> v.hash THEN 'event_hash'
+                  WHEN a.created_at > v.created_at + make_interval(secs => ${ANCHOR_DELAY_LIMIT_MS / 1000}) THEN 'late'
+             END AS anchor_problem
+        FROM (SELECT instance_id, seq, prev_hash, hash, created_at,
                      lag(seq) OVER w AS p_seq, lag(hash) OVER w AS p_hash, lead(seq) OVER w AS n_seq,
                      CASE WHEN lead(seq) OVER w IS NULL THEN instance_id END AS head_key
-                FROM approval_event ${whereEvents}
+                FROM approval_event ${one ? 'WHERE instance_id = $1' : ''}
               WINDOW w AS (PARTITION BY instance_id ORDER BY seq)) v
-        FULL JOIN (SELECT instance_id, seq, hash FROM audit_head ${whereHeads}) h ON h.instance_id = v.head_key
+        FULL JOIN (SELECT instance_id, seq, hash FROM audit_head ${one ? 'WHERE instance_id = $1' : ''}) h ON h.instance_id = v.head_key
+        LEFT JOIN audit_anchor a ON a.instance_id = v.instance_id AND a.seq = v.seq
     ) y`;
 
 /**
- * The anchors in position order: no gaps, each linked to the one before and hashing to itself, its
- * event still there with the hash it anchored, times going forward, and every event anchored soon
- * after it was written. For one instance only what concerns its own anchors.
+ * The anchor chain in position order: no gaps, each linked to the one before and hashing to itself,
+ * times going forward. For one instance only its own anchors' hashes. `$1` is the newest genuine
+ * checkpoint's position (for how far it covers the instance), `$2` the instance.
  */
-const anchorsSql = (chain: boolean) => `
+export const anchorsSql = (chain: boolean) => `
   SELECT count(*)::int AS anchors, coalesce(max(position), 0)::text AS last_position,
-         coalesce(max(seq) FILTER (WHERE position <= ${chain ? '$1' : '$2'}::bigint), 0)::int AS covered_seq,
+         coalesce(max(seq) FILTER (WHERE position <= $1::bigint), 0)::int AS covered_seq,
          coalesce(max(seq), 0)::int AS anchored_seq,
          count(*) FILTER (WHERE problem IS NOT NULL)::int AS bad,
          min((lpad(at::text, 19, '0') || ' ' || problem || ' ' || coalesce(instance_id::text, '-') || ' ' || coalesce(seq, -1)) COLLATE "C") FILTER (WHERE problem IS NOT NULL) AS first
@@ -96,17 +110,20 @@ const anchorsSql = (chain: boolean) => `
              CASE ${chain ? `WHEN a.position <> coalesce(lag(a.position) OVER w, 0) + 1 THEN 'gap'
                   WHEN a.prev_hash <> coalesce(lag(a.hash) OVER w, ${ZERO_HASH_SQL}) THEN 'link'` : ''}
                   WHEN a.hash <> ${anchorHashSql('a')} THEN 'hash'
-                  WHEN e.hash IS NULL THEN 'event_missing'
-                  WHEN e.hash <> a.instance_hash THEN 'event_hash'
                   ${chain ? `WHEN a.created_at < lag(a.created_at) OVER w - make_interval(secs => ${CLOCK_TOLERANCE_MS / 1000}) THEN 'time_back'` : ''}
-                  WHEN a.created_at > e.created_at + make_interval(secs => ${ANCHOR_DELAY_LIMIT_MS / 1000}) THEN 'late'
              END AS problem,
              ${chain ? `CASE WHEN a.position <> coalesce(lag(a.position) OVER w, 0) + 1 THEN coalesce(lag(a.position) OVER w, 0) + 1 ELSE a.position END` : 'a.position'} AS at
         FROM audit_anchor a
-        LEFT JOIN approval_event e ON e.instance_id = a.instance_id AND e.seq = a.seq
-       ${chain ? '' : 'WHERE a.instance_id = $1'}
+       ${chain ? '' : 'WHERE a.instance_id = $2'}
       WINDOW w AS (ORDER BY a.position)
     ) x`;
+
+/** Anchors whose event is gone (the event, or the whole instance, was deleted): looked for only when some anchor found no event. */
+const anchorsMissingSql = (one: boolean) => `
+  SELECT a.position, a.instance_id, a.seq, count(*) OVER () AS n
+    FROM audit_anchor a
+   WHERE NOT EXISTS (SELECT 1 FROM approval_event e WHERE e.instance_id = a.instance_id AND e.seq = a.seq) ${one ? 'AND a.instance_id = $1' : ''}
+   ORDER BY a.position LIMIT 1`;
 
 /**
  * Recomputes the trail and names the first broken link. The whole chain: every event, every head,
@@ -119,27 +136,70 @@ export class AuditVerifyService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(AUDIT_SIGNER) private readonly signer: AuditSigner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly anchors: AuditAnchorService,
   ) {}
 
   async verify(instanceId: string | null): Promise<AuditVerifyResult> {
     const started = process.hrtime.bigint();
-    const c = await this.pool.connect();
-    try {
+    const clients: pg.PoolClient[] = [];
+    const open = async (snapshot?: string) => {
+      const c = await this.pool.connect();
+      clients.push(c);
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.run(c, instanceId);
-      await c.query('COMMIT');
+      if (snapshot) await c.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      // The joins and windows of the whole chain stay in memory (tens of MB for a million events).
+      await c.query(`SET LOCAL work_mem = '64MB'`);
+      return c;
+    };
+    try {
+      const main = await open();
+      // On a server, the whole chain's events are rehashed on one connection while the links, anchors
+      // and checkpoints are checked on a second one, both in the same snapshot (the embedded database
+      // has one connection).
+      let side = main;
+      if (instanceId === null && this.config.databaseUrl) {
+        const { rows: [{ snapshot }] } = await main.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+        side = await open(snapshot);
+      }
+      const result = await this.run(main, side, instanceId);
+      for (const c of clients) await c.query('COMMIT');
       return { ...result, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 };
     } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
+      for (const c of clients) await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      c.release();
+      for (const c of clients) c.release();
     }
   }
 
-  private async run(c: pg.PoolClient, instanceId: string | null): Promise<Omit<AuditVerifyResult, 'ms'>> {
+  private async run(main: pg.PoolClient, c: pg.PoolClient, instanceId: string | null): Promise<Omit<AuditVerifyResult, 'ms'>> {
     const one = instanceId !== null;
+    const where = one ? 'WHERE e.instance_id = $1' : '';
+    const eventsPass = async (): Promise<{ events: number; bad: number; finding: Finding | null }> => {
+      const { rows: [ev] } = await main.query<{ events: number; first: string | null }>(eventsSql(where), one ? [instanceId] : []);
+      if (!ev.first) return { events: ev.events, bad: 0, finding: null };
+      const { rows: [{ bad }] } = await main.query<{ bad: number }>(eventsBrokenSql(where), one ? [instanceId] : []);
+      const [id, seq, kind] = ev.first.split(' ');
+      return { events: ev.events, bad, finding: instanceFinding(kind as InstanceProblem, id, Number(seq)) };
+    };
+    // Alongside everything else on a second connection, or before it on the one.
+    const events = main === c ? Promise.resolve(await eventsPass()) : eventsPass();
+    events.catch(() => undefined); // awaited below; a failure elsewhere first must not leave it unhandled
+    try {
+      return await this.rest(c, one, instanceId, events);
+    } catch (err) {
+      await events.catch(() => undefined); // the other connection is done before it is rolled back
+      throw err;
+    }
+  }
+
+  private async rest(
+    c: pg.PoolClient,
+    one: boolean,
+    instanceId: string | null,
+    events: Promise<{ events: number; bad: number; finding: Finding | null }>,
+  ): Promise<Omit<AuditVerifyResult, 'ms'>> {
     const findings: Finding[] = [];
     let broken = 0;
 
@@ -148,32 +208,35 @@ export class AuditVerifyService {
     const valid = checkpoints.valid;
     const newest = valid.length ? valid[valid.length - 1] : null;
 
-    const where = one ? 'WHERE e.instance_id = $1' : '';
-    const { rows: [ev] } = await c.query<{ events: number } & PassResult>(eventsSql(where), one ? [instanceId] : []);
-    broken += ev.bad;
-    if (ev.first) {
-      const [id, seq, kind] = ev.first.split(' ');
-      findings.push(instanceFinding(kind as InstanceProblem, id, Number(seq)));
-    }
-
-    const { rows: [ln] } = await c.query<{ instances: number } & PassResult>(
-      linksSql(one ? 'WHERE instance_id = $1' : '', one ? 'WHERE instance_id = $1' : ''),
+    const { rows: [ln] } = await c.query<{ instances: number; anchored: number; anchor_bad: number; anchor_first: string | null } & PassResult>(
+      linksSql(one),
       one ? [instanceId] : [],
     );
-    broken += ln.bad;
+    broken += ln.bad + ln.anchor_bad;
     if (ln.first) {
       const [id, at, kind, headSeq, lastSeq] = ln.first.split(' ');
       findings.push(instanceFinding(kind as InstanceProblem, id, Number(at), { headSeq: Number(headSeq), lastSeq: Number(lastSeq) }));
     }
+    if (ln.anchor_first) {
+      const [position, kind, id, seq] = ln.anchor_first.split(' ');
+      findings.push(anchorFinding(kind as AnchorProblem, Number(position), id, Number(seq)));
+    }
 
     const { rows: [an] } = await c.query<{ anchors: number; last_position: string; covered_seq: number; anchored_seq: number } & PassResult>(
       anchorsSql(!one),
-      one ? [instanceId, newest?.position ?? 0] : [newest?.position ?? 0],
+      one ? [newest?.position ?? 0, instanceId] : [newest?.position ?? 0],
     );
     broken += an.bad;
     if (an.first) {
       const [position, kind, id, seq] = an.first.split(' ');
       findings.push(anchorFinding(kind as AnchorProblem, Number(position), id === '-' ? null : id, seq === '-1' ? null : Number(seq)));
+    }
+    if (ln.anchored < an.anchors) {
+      const { rows: [gone] } = await c.query<{ position: string; instance_id: string; seq: number; n: string }>(anchorsMissingSql(one), one ? [instanceId] : []);
+      if (gone) {
+        broken += Number(gone.n);
+        findings.push(anchorFinding('event_missing', Number(gone.position), gone.instance_id, gone.seq));
+      }
     }
 
     if (!one) {
@@ -188,6 +251,9 @@ export class AuditVerifyService {
       const { rows: [h] } = await c.query<{ seq: number }>(`SELECT seq FROM audit_head WHERE instance_id = $1`, [instanceId]);
       instance = { seq: h?.seq ?? 0, anchoredSeq: an.anchored_seq, checkpointedSeq: an.covered_seq };
     }
+    const ev = await events;
+    broken += ev.bad;
+    if (ev.finding) findings.push(ev.finding);
     const first = firstFinding(findings);
     return {
       ok: broken === 0,
