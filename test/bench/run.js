@@ -12,9 +12,10 @@ import noticesStats from './scenarios/notices-stats.js';
 import dingEscalate from './scenarios/ding-escalate.js';
 import attendanceCheckin from './scenarios/attendance-checkin.js';
 import attendanceReport from './scenarios/attendance-report.js';
+import auditVerify from './scenarios/audit-verify.js';
 import { availableParallelism, loadavg } from 'node:os';
 
-const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats, 'ding.escalate': dingEscalate, 'attendance.checkin': attendanceCheckin, 'attendance.report': attendanceReport };
+const SCENARIOS = { me, 'org.subtree': orgSubtree, 'notices.broadcast': noticesBroadcast, 'notices.read': noticesRead, 'notices.stats': noticesStats, 'ding.escalate': dingEscalate, 'attendance.checkin': attendanceCheckin, 'attendance.report': attendanceReport, 'audit.verify': auditVerify };
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
