@@ -60,4 +60,4 @@ it('reaches every active member of the county once, and the counts equal a recou
   // per town: the rows one level below the county add up to the total
   expect(stats.body.units.reduce((n: number, u: { total: number }) => n + u.total, 0)).toBe(stats.body.total);
   expect(stats.body.units.filter((u: { unit: { kind: string } }) => u.unit.kind === 'town')).toHaveLength(17);
-});
+}, 180_000); // a county-wide broadcast and 3,000 concurrent reads: minutes on a loaded 2-core machine
