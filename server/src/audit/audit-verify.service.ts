@@ -158,7 +158,7 @@ export class AuditVerifyService {
       // and checkpoints are checked on a second one, both in the same snapshot (the embedded database
       // has one connection).
       let side = main;
-      if (instanceId === null && this.config.databaseUrl) {
+      if (instanceId === null && this.config.databaseUrl && this.config.poolSize >= 2) {
         const { rows: [{ snapshot }] } = await main.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
         side = await open(snapshot);
       }
@@ -272,6 +272,7 @@ export class AuditVerifyService {
    * For one instance only the database's are read (the newest genuine one gives its coverage).
    */
   private async checkpoints(c: pg.PoolClient, dbOnly: boolean): Promise<{ all: CheckpointRecord[]; valid: CheckpointRecord[]; findings: Finding[] }> {
+    if (dbOnly) return this.newestCheckpoint(c);
     const { rows } = await c.query<CheckpointRow>(`SELECT * FROM audit_checkpoint ORDER BY position`);
     const byPosition = new Map<number, CheckpointRecord>();
     const findings: Finding[] = [];
@@ -324,6 +325,22 @@ export class AuditVerifyService {
       else valid.push(cp);
     }
     return { all, valid, findings: dbOnly ? [] : findings };
+  }
+
+  /** For one instance: the newest genuine checkpoint in the database (going back past forged ones), which gives its coverage. */
+  private async newestCheckpoint(c: pg.PoolClient): Promise<{ all: CheckpointRecord[]; valid: CheckpointRecord[]; findings: Finding[] }> {
+    const ctx = { chainId: this.anchors.chainId, publicKeyPem: this.signer.publicKeyPem, verify: this.signer.verify };
+    for (let before: string | null = null; ; ) {
+      const rows: CheckpointRow[] = (
+        await c.query<CheckpointRow>(`SELECT * FROM audit_checkpoint WHERE ($1::bigint IS NULL OR position < $1::bigint) ORDER BY position DESC LIMIT 20`, [before])
+      ).rows;
+      if (rows.length === 0) return { all: [], valid: [], findings: [] };
+      for (const r of rows) {
+        const cp: CheckpointRecord = { id: r.id, position: Number(r.position), hash: r.hash, signedAt: r.signed_at.toISOString(), payload: r.payload, signature: r.signature, publicKey: r.public_key };
+        if (!checkpointSignatureFinding(cp, ctx, '')) return { all: [cp], valid: [cp], findings: [] };
+      }
+      before = rows[rows.length - 1].position;
+    }
   }
 
   /** Each genuine checkpoint against the anchor chain: the anchor it signed is still there with that hash, and none after it predates it. */
