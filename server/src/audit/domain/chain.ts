@@ -86,16 +86,35 @@ export function canonicalJson(value: unknown): string {
     case 'object': {
       const v = value as { toJSON?: () => unknown };
       if (typeof v.toJSON === 'function') return canonicalJson(v.toJSON());
-      if (Array.isArray(value)) return `[${value.map((x) => (x === undefined || typeof x === 'function' ? 'null' : canonicalJson(x))).join(', ')}]`;
-      const keys = Object.keys(value)
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined && typeof (value as Record<string, unknown>)[k] !== 'function')
-        .sort(compareKeys);
-      return `{${keys.map((k) => `${JSON.stringify(k)}: ${canonicalJson((value as Record<string, unknown>)[k])}`).join(', ')}}`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const x: unknown = value[i];
+          out += (i ? ', ' : '') + (x === undefined || typeof x === 'function' ? 'null' : canonicalJson(x));
+        }
+        return out + ']';
+      }
+      const o = value as Record<string, unknown>;
+      const keys: string[] = [];
+      let ascii = true;
+      for (const k in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, k) || o[k] === undefined || typeof o[k] === 'function') continue;
+        keys.push(k);
+        if (ascii && !ASCII.test(k)) ascii = false;
+      }
+      // ASCII keys (the usual case) are their own UTF-8: no need to encode them to compare.
+      keys.sort(ascii ? byLengthThenCode : compareKeys);
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) out += (i ? ', ' : '') + JSON.stringify(keys[i]) + ': ' + canonicalJson(o[keys[i]]);
+      return out + '}';
     }
     default:
       throw new TypeError(`cannot hash a ${typeof value}`);
   }
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
+const byLengthThenCode = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Data as PostgreSQL will store it: a JSON round trip (Dates become ISO strings, undefined members
