@@ -30,22 +30,24 @@ interface PassResult {
 }
 
 /**
- * Every event recomputed, in one parallel scan: its hash from its own content and prev_hash, and
- * for first events, the head's search fields against what the event recorded. The problem is
+ * Every event recomputed, in one parallel scan, from its own content and prev_hash. The problem is
  * written once in the query (each mention would hash every event again): the first one found, and
  * how many there are only when there is one.
  */
-const eventProblemSql = `CASE WHEN e.hash <> ${eventHashSql('e')} THEN 'hash'
-      WHEN h.instance_id IS NOT NULL
-       AND e.data->'instance' IS DISTINCT FROM jsonb_build_object('templateCode', h.template_code, 'title', h.title, 'applicantId', h.applicant_id, 'unitId', h.unit_id)
-      THEN 'head_fields' END`;
-const EVENTS_FROM = `approval_event e LEFT JOIN audit_head h ON h.instance_id = e.instance_id AND e.seq = 1`;
+const eventProblemSql = `CASE WHEN e.hash <> ${eventHashSql('e')} THEN 'hash' END`;
 export const eventsSql = (where: string) => `
   SELECT count(*)::int AS events,
          min((e.instance_id::text || ' ' || lpad(e.seq::text, 10, '0') || ' ' || ${eventProblemSql}) COLLATE "C") AS first
-    FROM ${EVENTS_FROM} ${where}`;
+    FROM approval_event e ${where}`;
 const eventsBrokenSql = (where: string) => `
-  SELECT count(*)::int AS bad FROM ${EVENTS_FROM} ${where ? `${where} AND` : 'WHERE'} (${eventProblemSql}) IS NOT NULL`;
+  SELECT count(*)::int AS bad FROM approval_event e ${where ? `${where} AND` : 'WHERE'} (${eventProblemSql}) IS NOT NULL`;
+
+/** Each head's search fields (template, title, applicant, unit) against what its first event recorded. */
+export const headFieldsSql = (one: boolean) => `
+  SELECT count(*)::int AS bad, min(h.instance_id::text COLLATE "C") AS first
+    FROM audit_head h JOIN approval_event e ON e.instance_id = h.instance_id AND e.seq = 1
+   WHERE e.data->'instance' IS DISTINCT FROM jsonb_build_object('templateCode', h.template_code, 'title', h.title, 'applicantId', h.applicant_id, 'unitId', h.unit_id)
+     ${one ? 'AND h.instance_id = $1' : ''}`;
 
 /**
  * The links, from the covering index alone in (instance_id, seq) order: seqs 1, 2, 3 … without gaps,
@@ -207,6 +209,10 @@ export class AuditVerifyService {
     const checkpoints = await this.checkpoints(c, one);
     const valid = checkpoints.valid;
     const newest = valid.length ? valid[valid.length - 1] : null;
+
+    const { rows: [hf] } = await c.query<{ bad: number; first: string | null }>(headFieldsSql(one), one ? [instanceId] : []);
+    broken += hf.bad;
+    if (hf.first) findings.push(instanceFinding('head_fields', hf.first, 1));
 
     const { rows: [ln] } = await c.query<{ instances: number; anchored: number; anchor_bad: number; anchor_first: string | null } & PassResult>(
       linksSql(one),

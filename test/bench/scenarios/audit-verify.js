@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { eventHash } from '../../../server/dist/audit/domain/chain.js';
 import { eventHashSql } from '../../../server/dist/audit/audit.sql.js';
@@ -79,7 +82,9 @@ const rate = (ms) => `${Math.round(EVENTS / (ms / 1000)).toLocaleString('en')} e
  */
 export default async function auditVerify(env) {
   const label = 'audit.verify';
-  const server = await startServer(env.adminUrl);
+  // Its own DATA_DIR: the signing key and checkpoint files it makes go away with it.
+  const dataDir = await mkdtemp(join(tmpdir(), 'lx-bench-audit-'));
+  const server = await startServer(env.adminUrl, { env: { DATA_DIR: dataDir } });
   const db = new pg.Client({ connectionString: server.databaseUrl });
   await db.connect();
   try {
@@ -181,5 +186,6 @@ export default async function auditVerify(env) {
   } finally {
     await db.end().catch(() => undefined);
     await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
