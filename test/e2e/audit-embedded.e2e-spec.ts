@@ -47,4 +47,4 @@ it('appends, refuses changes, catches tampering and signs checkpoints on PGlite'
   const file = JSON.parse(await readFile(join(dataDir, 'audit-checkpoints', chain, `checkpoint-${cp.body.position}.json`), 'utf8')) as AuditCheckpointFile;
   const { publicKey } = (await admin.get('/api/audit/public-key')).body;
   expect(verifySignature(null, Buffer.from(file.payload), publicKey, Buffer.from(file.signature, 'base64'))).toBe(true);
-});
+}, 180_000);

@@ -56,5 +56,5 @@ describe('embedded database (PGlite)', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 180_000);
 });

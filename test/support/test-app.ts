@@ -44,7 +44,8 @@ export function useTestApp(
       ...(typeof env === 'function' ? env() : env),
     };
     ctx.created = await createApp(loadConfig(ctx.env));
-  });
+    // Starting the app (PGlite compiles and migrates a whole database) can take minutes on a busy 2-core machine.
+  }, 180_000);
   afterAll(async () => {
     await ctx.created?.close();
     await db?.drop();
