@@ -30,17 +30,17 @@ interface PassResult {
 }
 
 /**
- * Every event recomputed, in one parallel scan, from its own content and prev_hash. The problem is
- * written once in the query (each mention would hash every event again): the first one found, and
- * how many there are only when there is one.
+ * Every event recomputed, in one parallel scan, from its own content and prev_hash. The check is
+ * written once in the query (each mention would hash every event again), and the sort key of the
+ * first broken one is built only for broken ones; how many there are is counted only when there is one.
  */
-const eventProblemSql = `CASE WHEN e.hash <> ${eventHashSql('e')} THEN 'hash' END`;
+const eventBrokenSql = `e.hash <> ${eventHashSql('e')}`;
 export const eventsSql = (where: string) => `
   SELECT count(*)::int AS events,
-         min((e.instance_id::text || ' ' || lpad(e.seq::text, 10, '0') || ' ' || ${eventProblemSql}) COLLATE "C") AS first
+         min(CASE WHEN ${eventBrokenSql} THEN (e.instance_id::text || ' ' || lpad(e.seq::text, 10, '0') || ' hash') COLLATE "C" END) AS first
     FROM approval_event e ${where}`;
 const eventsBrokenSql = (where: string) => `
-  SELECT count(*)::int AS bad FROM approval_event e ${where ? `${where} AND` : 'WHERE'} (${eventProblemSql}) IS NOT NULL`;
+  SELECT count(*)::int AS bad FROM approval_event e ${where ? `${where} AND` : 'WHERE'} ${eventBrokenSql}`;
 
 /** Each head's search fields (template, title, applicant, unit) against what its first event recorded. */
 export const headFieldsSql = (one: boolean) => `
