@@ -23,7 +23,7 @@ import {
 } from './domain/verify.js';
 import { AUDIT_SIGNER, type AuditSigner } from './signing-key.js';
 
-/** A found problem as the SQL reports the first of its kind: `key` sorts like the findings do. */
+/** What a pass reports: how many broken links it found, and the first as a sort key ('<instance> <seq> <kind> …'). */
 interface PassResult {
   bad: number;
   first: string | null;
@@ -294,33 +294,31 @@ export class AuditVerifyService {
         publicKey: r.public_key,
       });
     }
-    if (!dbOnly) {
-      for (const { name, file, error } of await this.anchors.readFiles()) {
-        const position = Number(/\d+/.exec(name)![0]);
-        if (!file || typeof file !== 'object') {
-          findings.push(checkpointRecordFinding(position, `检查点文件 ${name} 无法读取（${error ?? '格式不对'}）：文件被改动`));
-          continue;
+    for (const { name, file, error } of await this.anchors.readFiles()) {
+      const position = Number(/\d+/.exec(name)![0]);
+      if (!file || typeof file !== 'object') {
+        findings.push(checkpointRecordFinding(position, `检查点文件 ${name} 无法读取（${error ?? '格式不对'}）：文件被改动`));
+        continue;
+      }
+      const rec: CheckpointRecord = {
+        id: null,
+        position: Number(file.position),
+        hash: String(file.hash),
+        signedAt: String(file.signedAt),
+        payload: String(file.payload),
+        signature: String(file.signature),
+        publicKey: String(file.publicKey),
+      };
+      const row = byPosition.get(rec.position);
+      if (!row) {
+        const bad = checkpointSignatureFinding(rec, ctx, `检查点文件 ${name} `);
+        if (bad) findings.push(bad);
+        else {
+          findings.push(checkpointRecordFinding(rec.position, `检查点文件 ${name}（第 ${rec.position} 个锚点）在数据库中没有记录：检查点记录被删除`));
+          byPosition.set(rec.position, rec); // still a genuine signature: the chain is held to it
         }
-        const rec: CheckpointRecord = {
-          id: null,
-          position: Number(file.position),
-          hash: String(file.hash),
-          signedAt: String(file.signedAt),
-          payload: String(file.payload),
-          signature: String(file.signature),
-          publicKey: String(file.publicKey),
-        };
-        const row = byPosition.get(rec.position);
-        if (!row) {
-          const bad = checkpointSignatureFinding(rec, ctx, `检查点文件 ${name} `);
-          if (bad) findings.push(bad);
-          else {
-            findings.push(checkpointRecordFinding(rec.position, `检查点文件 ${name}（第 ${rec.position} 个锚点）在数据库中没有记录：检查点记录被删除`));
-            byPosition.set(rec.position, rec); // still a genuine signature: the chain is held to it
-          }
-        } else if (row.payload !== rec.payload || row.signature !== rec.signature) {
-          findings.push(checkpointRecordFinding(rec.position, `检查点文件 ${name} 与数据库中的检查点 #${row.id} 不一致：其中之一被改动`));
-        }
+      } else if (row.payload !== rec.payload || row.signature !== rec.signature) {
+        findings.push(checkpointRecordFinding(rec.position, `检查点文件 ${name} 与数据库中的检查点 #${row.id} 不一致：其中之一被改动`));
       }
     }
     const all = [...byPosition.values()].sort((a, b) => a.position - b.position);
@@ -330,7 +328,7 @@ export class AuditVerifyService {
       if (bad) findings.push(bad);
       else valid.push(cp);
     }
-    return { all, valid, findings: dbOnly ? [] : findings };
+    return { all, valid, findings };
   }
 
   /** For one instance: the newest genuine checkpoint in the database (going back past forged ones), which gives its coverage. */
