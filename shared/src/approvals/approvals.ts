@@ -691,17 +691,10 @@ export interface PathStepView {
   people: PersonRef[];
 }
 
+/** What an instance's timeline shows: the start, every action, and what the flow did by itself. */
 export const TimelineKind = {
   Start: 'start',
-  Approve: 'approve',
-  Reject: 'reject',
-  Return: 'return',
-  Transfer: 'transfer',
-  AddSigner: 'addSigner',
-  Withdraw: 'withdraw',
-  Comment: 'comment',
-  Urge: 'urge',
-  Resubmit: 'resubmit',
+  ...ActionKind,
   Cc: 'cc',
   Skip: 'skip',
   Admin: 'admin',
@@ -711,15 +704,7 @@ export const TimelineKind = {
 export type TimelineKind = (typeof TimelineKind)[keyof typeof TimelineKind];
 export const TimelineKindLabel: Record<TimelineKind, string> = {
   start: '发起申请',
-  approve: '同意',
-  reject: '拒绝',
-  return: '退回',
-  transfer: '转交',
-  addSigner: '加签',
-  withdraw: '撤销',
-  comment: '评论',
-  urge: '催办',
-  resubmit: '重新提交',
+  ...ActionKindLabel,
   cc: '抄送',
   skip: '自动跳过',
   admin: '转交管理员',

@@ -5,49 +5,22 @@
  *
  * Instants are ISO 8601 strings; hashes are 64 lowercase hex digits (SHA-256).
  */
+import { TimelineKind, TimelineKindLabel } from '../approvals/approvals.js';
 
 /**
- * What happened. The approvals engine names its events with these (the same words as its timeline);
- * the trail stores any short code, and shows the code itself when it has no label for it.
+ * What happened: the approval timeline's kinds plus the engine's own steps. The trail stores any
+ * short code, and shows the code itself when it has no label for it.
  */
 export const AuditEventType = {
-  Start: 'start',
+  ...TimelineKind,
   NodeActivated: 'nodeActivated',
-  Approve: 'approve',
-  Reject: 'reject',
-  Return: 'return',
-  Transfer: 'transfer',
-  AddSigner: 'addSigner',
-  Withdraw: 'withdraw',
-  Comment: 'comment',
-  Urge: 'urge',
-  Resubmit: 'resubmit',
   FormChanged: 'formChanged',
-  Cc: 'cc',
-  Skip: 'skip',
-  Admin: 'admin',
-  NodePassed: 'nodePassed',
-  Finish: 'finish',
 } as const;
 export type AuditEventType = (typeof AuditEventType)[keyof typeof AuditEventType];
 export const AuditEventTypeLabel: Record<AuditEventType, string> = {
-  start: '发起申请',
+  ...TimelineKindLabel,
   nodeActivated: '进入审批节点',
-  approve: '同意',
-  reject: '拒绝',
-  return: '退回',
-  transfer: '转交',
-  addSigner: '加签',
-  withdraw: '撤销',
-  comment: '评论',
-  urge: '催办',
-  resubmit: '重新提交',
   formChanged: '修改表单',
-  cc: '抄送',
-  skip: '自动跳过',
-  admin: '转交管理员',
-  nodePassed: '节点通过',
-  finish: '审批结束',
 };
 
 /** A person named in an event's data. */
